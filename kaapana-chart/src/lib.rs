@@ -1,0 +1,43 @@
+//! # kaapana-chart
+//!
+//! A pure-Rust Helm chart engine: Go's `text/template` language, Sprig and
+//! Helm's own functions, and Helm's value model, rendering byte for byte what
+//! Helm renders.
+//!
+//! ```
+//! use kaapana_chart::{Engine, TemplateFile, values_from_yaml, Value};
+//!
+//! let values = values_from_yaml("replicas: 3\nname: web\n").unwrap();
+//! let root = Value::from_iter([("Values", values)]);
+//! let files = [TemplateFile::new(
+//!     "demo/templates/x.yaml",
+//!     "name: {{ .Values.name }}\nreplicas: {{ .Values.replicas }}\n",
+//!     "demo/templates",
+//! )];
+//! let out = Engine::new().render_templates(&files, &root).unwrap();
+//! assert_eq!(out["demo/templates/x.yaml"], "name: web\nreplicas: 3\n");
+//! ```
+#![deny(missing_docs)]
+
+mod engine;
+mod error;
+pub mod funcs;
+pub mod limits;
+mod template;
+mod value;
+
+pub use engine::{Engine, TemplateFile};
+pub use error::{Error, ErrorKind, Result};
+pub use funcs::{CallContext, FuncError, Functions};
+pub use limits::Limits;
+pub use template::{Options, TemplateSet};
+pub use value::{ElemType, GoKind, GoType, List, Map, Object, Signature, Value};
+pub use value::{from_json, to_json, to_yaml, values_from_yaml, JsonStyle};
+
+/// Internals (lexer, parser, AST) for tests, benchmarks and fuzzing. Not a
+/// stable API.
+#[cfg(feature = "unstable_internals")]
+pub mod internals {
+    pub use crate::template::ast;
+    pub use crate::template::parse_file;
+}

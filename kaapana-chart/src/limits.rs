@@ -1,0 +1,84 @@
+//! Resource limits: every bound the engine puts on untrusted input.
+//!
+//! Helm has few limits of its own (an `include` depth of 1000 per template
+//! name, Go's template call depth of 100,000) and relies on Go's growable
+//! goroutine stacks. A library that renders charts uploaded by strangers must
+//! never overflow its stack, hang, or allocate without bound, so every
+//! dimension has a named constant here and a field in [`Limits`]. Each
+//! constant is tested on both sides of its boundary.
+
+/// Deepest nesting of control structures (`{{if}}`, `{{range}}`, `{{with}}`,
+/// `{{define}}`, `{{block}}`) in one template file.
+///
+/// Go has no such limit; no real chart comes near it.
+pub const MAX_NESTING_DEPTH: usize = 1_000;
+
+/// Deepest nesting of parenthesised expressions in one action. This is Go's
+/// own limit (`maxStackDepth` in `text/template/parse`), with Go's error
+/// message `max expression depth exceeded`.
+pub const MAX_EXPR_DEPTH: usize = 10_000;
+
+/// Deepest chain of `{{template}}`/`include`/`tpl` calls in one render.
+///
+/// Go allows 100,000 (`exceeded maximum template depth (100000)`); Helm's
+/// `include` stops a single name at 1000. We allow 10,000 in all, enough for
+/// any chart that Helm renders (a recursion deeper than Helm's per-name limit
+/// needs ten different names) while bounding the memory a render can take.
+pub const MAX_CALL_DEPTH: usize = 10_000;
+
+/// Helm's limit on nested `include` calls of the same template name
+/// (`recursionMaxNums` in `pkg/engine/engine.go`).
+pub const MAX_INCLUDE_DEPTH_PER_NAME: usize = 1_000;
+
+/// Default step budget of one render: each action, command, function call,
+/// loop iteration and template call costs one unit. A render that runs out
+/// stops with an error instead of running forever. The platform-sized
+/// Kaapana tree needs well under 1% of it.
+pub const DEFAULT_FUEL: u64 = 200_000_000;
+
+/// Default cap on the bytes one render may produce (all files together,
+/// and any single string a function builds).
+pub const DEFAULT_MAX_OUTPUT: usize = 256 * 1024 * 1024;
+
+/// Deepest nesting of YAML collections in a values file or `fromYaml` input.
+pub const MAX_YAML_DEPTH: usize = 256;
+
+/// Most YAML nodes a document may expand to, aliases counted at their
+/// expanded size. Guards against "billion laughs".
+pub const MAX_YAML_NODES: usize = 1_000_000;
+
+/// Deepest nesting a value may have when printed, serialised or compared.
+/// Self-referencing maps (`set $d "self" $d`) stop here with an error.
+pub const MAX_VALUE_DEPTH: usize = 10_000;
+
+/// The limits of one engine. `Limits::default()` is strict enough for
+/// untrusted charts and generous enough for every real one.
+///
+/// ```
+/// use kaapana_chart::Limits;
+///
+/// let tight = Limits { fuel: Some(10_000), ..Limits::default() };
+/// assert_eq!(tight.max_call_depth, kaapana_chart::limits::MAX_CALL_DEPTH);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Step budget of one render; `None` means unbounded.
+    pub fuel: Option<u64>,
+    /// Bytes one render may produce.
+    pub max_output: usize,
+    /// Deepest template call chain.
+    pub max_call_depth: usize,
+    /// Deepest control-structure nesting at parse time.
+    pub max_nesting_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            fuel: Some(DEFAULT_FUEL),
+            max_output: DEFAULT_MAX_OUTPUT,
+            max_call_depth: MAX_CALL_DEPTH,
+            max_nesting_depth: MAX_NESTING_DEPTH,
+        }
+    }
+}

@@ -1,0 +1,2 @@
+//! The `kaapana-chart` command line. (Being written.)
+fn main() {}

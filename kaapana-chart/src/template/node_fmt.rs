@@ -1,0 +1,1 @@
+//! Go's `Node.String()` forms of AST nodes. (Being written.)

@@ -1,0 +1,739 @@
+//! The runtime value: what templates see, what values files become.
+//!
+//! Helm hands Go's `text/template` plain Go data — `map[string]interface{}`,
+//! `[]interface{}`, `float64`, `string`… — and a few structs (`.Chart`,
+//! `.Capabilities`, `.Files`). [`Value`] models exactly those Go kinds, because
+//! templates can observe them: `printf "%T"`, `typeOf`, `eq 1 1.0` (an error in
+//! Go), `{{ 1000000.0 }}` printing `1e+06`.
+//!
+//! Values are cheap to clone: strings, lists and maps are reference counted.
+//! Maps are shared and mutable, as Go maps are: Sprig's `set`, `unset` and
+//! `merge` change a map in place and every holder of it sees the change.
+//! Lists are immutable (no Helm function changes a slice in place).
+
+mod json;
+mod strconv;
+mod yaml;
+
+pub use json::{from_json, to_json, JsonStyle};
+pub(crate) use strconv::format_float;
+pub use yaml::{to_yaml, values_from_yaml};
+
+use std::any::Any;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+/// A Go value as a Helm template sees it.
+///
+/// ```
+/// use kaapana_chart::Value;
+///
+/// let v = Value::from_iter([("replicas", Value::Float(3.0)), ("name", "web".into())]);
+/// assert_eq!(v.go_type(), "map[string]interface {}");
+/// assert_eq!(v.get("name").unwrap().as_str(), Some("web"));
+/// ```
+#[derive(Clone, Default)]
+pub enum Value {
+    /// A nil `interface{}`: a missing key, `null` in YAML, `nil` in a template.
+    #[default]
+    Nil,
+    /// A Go `bool`.
+    Bool(bool),
+    /// A Go `int` (template literals, `len`, `atoi`, `int`).
+    Int(i64),
+    /// A Go `int64` (`--set` numbers, Sprig math results).
+    Int64(i64),
+    /// A Go `float64` (every number read from a values file).
+    Float(f64),
+    /// A Go `string`.
+    String(Arc<str>),
+    /// A Go `[]byte` (`.Files.GetBytes`).
+    Bytes(Arc<[u8]>),
+    /// A Go slice.
+    List(List),
+    /// A Go `map[string]…`.
+    Map(Map),
+    /// A host object: a Go struct or pointer with fields and methods.
+    Object(Arc<dyn Object>),
+}
+
+/// The Go element type of a slice or map, which `typeOf` and `%T` reveal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum ElemType {
+    /// `interface {}`: any value.
+    #[default]
+    Interface,
+    /// `string`.
+    String,
+    /// `int`.
+    Int,
+    /// `int64`.
+    Int64,
+    /// `float64`.
+    Float64,
+    /// `bool`.
+    Bool,
+}
+
+impl ElemType {
+    /// The Go spelling of the element type.
+    pub fn go_name(self) -> &'static str {
+        match self {
+            ElemType::Interface => "interface {}",
+            ElemType::String => "string",
+            ElemType::Int => "int",
+            ElemType::Int64 => "int64",
+            ElemType::Float64 => "float64",
+            ElemType::Bool => "bool",
+        }
+    }
+}
+
+/// An immutable Go slice.
+#[derive(Clone)]
+pub struct List(Arc<ListData>);
+
+struct ListData {
+    elem: ElemType,
+    items: Vec<Value>,
+}
+
+/// A shared, mutable Go map with string keys, iterated in sorted key order.
+#[derive(Clone)]
+pub struct Map(Arc<MapData>);
+
+struct MapData {
+    elem: ElemType,
+    entries: RwLock<BTreeMap<Arc<str>, Value>>,
+}
+
+/// Go's reflect kinds, as Sprig's `kindOf` names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoKind {
+    /// A struct value.
+    Struct,
+    /// A pointer (most Helm objects are pointers to structs).
+    Ptr,
+    /// A map type with methods (`.Files`).
+    Map,
+    /// A slice type with methods (`.Capabilities.APIVersions`).
+    Slice,
+    /// A string type with methods.
+    String,
+}
+
+impl GoKind {
+    /// The name `kindOf` prints.
+    pub fn name(self) -> &'static str {
+        match self {
+            GoKind::Struct => "struct",
+            GoKind::Ptr => "ptr",
+            GoKind::Map => "map",
+            GoKind::Slice => "slice",
+            GoKind::String => "string",
+        }
+    }
+}
+
+/// The Go type of a function or method parameter.
+///
+/// Go's `text/template` converts each argument to the declared parameter type
+/// and fails with Go's exact messages when it cannot; functions therefore
+/// declare their Go signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GoType {
+    /// `interface{}`: anything, nil included.
+    Any,
+    /// `string`.
+    String,
+    /// `int`.
+    Int,
+    /// `int64`.
+    Int64,
+    /// `float64`.
+    Float64,
+    /// `bool`.
+    Bool,
+    /// `[]byte`.
+    Bytes,
+    /// `[]interface{}`.
+    List,
+    /// `[]string`.
+    StringList,
+    /// `map[string]interface{}`.
+    Map,
+    /// Go's `reflect.Value`: the raw argument, used by the builtins.
+    Reflect,
+}
+
+impl GoType {
+    /// The Go spelling, as used in error messages.
+    pub fn go_name(self) -> &'static str {
+        match self {
+            GoType::Any => "interface {}",
+            GoType::String => "string",
+            GoType::Int => "int",
+            GoType::Int64 => "int64",
+            GoType::Float64 => "float64",
+            GoType::Bool => "bool",
+            GoType::Bytes => "[]uint8",
+            GoType::List => "[]interface {}",
+            GoType::StringList => "[]string",
+            GoType::Map => "map[string]interface {}",
+            GoType::Reflect => "reflect.Value",
+        }
+    }
+}
+
+/// A Go function or method signature: parameter types, an optional variadic
+/// tail, and whether a second `error` result exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Signature {
+    /// The fixed parameters.
+    pub params: &'static [GoType],
+    /// The element type of a trailing `...T` parameter.
+    pub variadic: Option<GoType>,
+    /// Whether the function returns `(T, error)`.
+    pub returns_error: bool,
+}
+
+impl Signature {
+    /// A signature with fixed parameters only.
+    pub const fn fixed(params: &'static [GoType]) -> Signature {
+        Signature {
+            params,
+            variadic: None,
+            returns_error: false,
+        }
+    }
+
+    /// A signature with fixed parameters and a variadic tail.
+    pub const fn variadic(params: &'static [GoType], tail: GoType) -> Signature {
+        Signature {
+            params,
+            variadic: Some(tail),
+            returns_error: false,
+        }
+    }
+
+    /// The same signature, returning `(T, error)`.
+    pub const fn with_error(mut self) -> Signature {
+        self.returns_error = true;
+        self
+    }
+}
+
+/// A host object: a Go struct (or pointer, or named map/slice type) that
+/// templates reach into with `.Field` and `.Method arg…`.
+///
+/// Helm's `.Chart`, `.Capabilities` and `.Files` are objects. Template field
+/// names are Go names (`.Chart.AppVersion`), while `toJson`/`toYaml` see
+/// [`Object::to_data`], which uses the JSON names (`appVersion`).
+pub trait Object: fmt::Debug + Send + Sync + 'static {
+    /// The Go type name as `%T` prints it, e.g. `*chart.Metadata`.
+    fn go_type(&self) -> Cow<'_, str>;
+
+    /// The reflect kind, for `kindOf`.
+    fn go_kind(&self) -> GoKind {
+        GoKind::Ptr
+    }
+
+    /// An exported field, by its Go name.
+    fn field(&self, _name: &str) -> Option<Value> {
+        None
+    }
+
+    /// The signature of a method, if the object has one of that name.
+    fn method(&self, _name: &str) -> Option<Signature> {
+        None
+    }
+
+    /// Calls a method with arguments already converted to its signature.
+    /// An `Err` is the Go error the method returned.
+    fn call_method(&self, name: &str, _args: &[Value]) -> Result<Value, String> {
+        Err(format!("{name} is not a method"))
+    }
+
+    /// How Go's `fmt` prints the object with `%v` (and `{{ . }}`): a
+    /// `String()` method's result, or the struct in braces.
+    fn fmt_go(&self, plus: bool) -> String {
+        let _ = plus;
+        format!("{{{}}}", self.go_type())
+    }
+
+    /// The object as plain data, the way `encoding/json` sees it (JSON field
+    /// names, omitempty applied). Used by `toJson`, `toYaml`, `deepCopy`.
+    fn to_data(&self) -> Value {
+        Value::Nil
+    }
+
+    /// For map-kinded objects (`.Files`): the entries, for `range`, `index`
+    /// and `len`.
+    fn map_entries(&self) -> Option<Vec<(Arc<str>, Value)>> {
+        None
+    }
+
+    /// For slice-kinded objects: the items, for `range`, `index` and `len`.
+    fn list_items(&self) -> Option<Vec<Value>> {
+        None
+    }
+
+    /// Downcasting support.
+    fn as_any(&self) -> &dyn Any;
+}
+
+impl List {
+    /// A `[]interface {}` of `items`.
+    pub fn new(items: Vec<Value>) -> List {
+        List::typed(ElemType::Interface, items)
+    }
+
+    /// A slice of Go element type `elem`.
+    pub fn typed(elem: ElemType, items: Vec<Value>) -> List {
+        List(Arc::new(ListData { elem, items }))
+    }
+
+    /// The Go element type.
+    pub fn elem(&self) -> ElemType {
+        self.0.elem
+    }
+
+    /// The items.
+    pub fn items(&self) -> &[Value] {
+        &self.0.items
+    }
+
+    /// The number of items.
+    pub fn len(&self) -> usize {
+        self.0.items.len()
+    }
+
+    /// Whether the list has no items.
+    pub fn is_empty(&self) -> bool {
+        self.0.items.is_empty()
+    }
+
+    /// Whether both are the same slice in memory.
+    pub fn ptr_eq(&self, other: &List) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Map {
+    /// A new, empty `map[string]interface {}`.
+    pub fn new() -> Map {
+        Map::typed(ElemType::Interface, BTreeMap::new())
+    }
+
+    /// A map of Go element type `elem` holding `entries`.
+    pub fn typed(elem: ElemType, entries: BTreeMap<Arc<str>, Value>) -> Map {
+        Map(Arc::new(MapData {
+            elem,
+            entries: RwLock::new(entries),
+        }))
+    }
+
+    /// The Go element type.
+    pub fn elem(&self) -> ElemType {
+        self.0.elem
+    }
+
+    /// Read access to the entries. Do not call back into templates while
+    /// holding it: a template may change the map.
+    pub fn read(&self) -> RwLockReadGuard<'_, BTreeMap<Arc<str>, Value>> {
+        // A poisoned lock only means a panic happened elsewhere while writing;
+        // the map itself is still a valid map.
+        self.0.entries.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Write access to the entries.
+    pub fn write(&self) -> RwLockWriteGuard<'_, BTreeMap<Arc<str>, Value>> {
+        self.0.entries.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The value under `key`.
+    pub fn get(&self, key: &str) -> Option<Value> {
+        self.read().get(key).cloned()
+    }
+
+    /// Sets `key` to `value`, visible to every holder of the map.
+    pub fn insert(&self, key: impl Into<Arc<str>>, value: Value) {
+        self.write().insert(key.into(), value);
+    }
+
+    /// Removes `key`.
+    pub fn remove(&self, key: &str) -> Option<Value> {
+        self.write().remove(key)
+    }
+
+    /// Whether `key` is present.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.read().contains_key(key)
+    }
+
+    /// The number of entries.
+    pub fn len(&self) -> usize {
+        self.read().len()
+    }
+
+    /// Whether the map has no entries.
+    pub fn is_empty(&self) -> bool {
+        self.read().is_empty()
+    }
+
+    /// The keys, sorted (a snapshot).
+    pub fn keys(&self) -> Vec<Arc<str>> {
+        self.read().keys().cloned().collect()
+    }
+
+    /// The entries in key order (a snapshot).
+    pub fn entries(&self) -> Vec<(Arc<str>, Value)> {
+        self.read()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+
+    /// Whether both are the same map in memory.
+    pub fn ptr_eq(&self, other: &Map) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Default for Map {
+    fn default() -> Map {
+        Map::new()
+    }
+}
+
+// Dropping a deeply nested value recursively would overflow the stack (a
+// 100,000-deep list from a hostile values file). Containers therefore hand
+// their children to an explicit work list when they are the last owner.
+impl Drop for ListData {
+    fn drop(&mut self) {
+        if self.items.iter().any(is_container) {
+            drop_iteratively(std::mem::take(&mut self.items));
+        }
+    }
+}
+
+impl Drop for MapData {
+    fn drop(&mut self) {
+        let entries = self.entries.get_mut().unwrap_or_else(|e| e.into_inner());
+        if entries.values().any(is_container) {
+            drop_iteratively(std::mem::take(entries).into_values().collect());
+        }
+    }
+}
+
+fn is_container(v: &Value) -> bool {
+    matches!(v, Value::List(_) | Value::Map(_))
+}
+
+fn drop_iteratively(mut stack: Vec<Value>) {
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::List(List(arc)) => {
+                if let Some(mut data) = Arc::into_inner(arc) {
+                    stack.append(&mut data.items);
+                }
+            }
+            Value::Map(Map(arc)) => {
+                if let Some(mut data) = Arc::into_inner(arc) {
+                    let entries = data.entries.get_mut().unwrap_or_else(|e| e.into_inner());
+                    stack.extend(std::mem::take(entries).into_values());
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Value {
+    /// A `[]interface {}` value.
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::List(List::new(items))
+    }
+
+    /// A new, empty `map[string]interface {}` value.
+    pub fn empty_map() -> Value {
+        Value::Map(Map::new())
+    }
+
+    /// A string value.
+    pub fn string(s: impl Into<Arc<str>>) -> Value {
+        Value::String(s.into())
+    }
+
+    /// Whether the value is nil.
+    pub fn is_nil(&self) -> bool {
+        matches!(self, Value::Nil)
+    }
+
+    /// The string, if the value is a Go string.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The map, if the value is one.
+    pub fn as_map(&self) -> Option<&Map> {
+        match self {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The list, if the value is one.
+    pub fn as_list(&self) -> Option<&List> {
+        match self {
+            Value::List(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    /// The value under `key` if this is a map.
+    pub fn get(&self, key: &str) -> Option<Value> {
+        self.as_map().and_then(|m| m.get(key))
+    }
+
+    /// The Go type name, as `printf "%T"` and Sprig's `typeOf` print it.
+    pub fn go_type(&self) -> Cow<'_, str> {
+        match self {
+            Value::Nil => Cow::Borrowed("<nil>"),
+            Value::Bool(_) => Cow::Borrowed("bool"),
+            Value::Int(_) => Cow::Borrowed("int"),
+            Value::Int64(_) => Cow::Borrowed("int64"),
+            Value::Float(_) => Cow::Borrowed("float64"),
+            Value::String(_) => Cow::Borrowed("string"),
+            Value::Bytes(_) => Cow::Borrowed("[]uint8"),
+            Value::List(l) => Cow::Owned(format!("[]{}", l.elem().go_name())),
+            Value::Map(m) => Cow::Owned(format!("map[string]{}", m.elem().go_name())),
+            Value::Object(o) => o.go_type(),
+        }
+    }
+
+    /// The Go reflect kind name, as Sprig's `kindOf` prints it.
+    pub fn go_kind(&self) -> &'static str {
+        match self {
+            Value::Nil => "invalid",
+            Value::Bool(_) => "bool",
+            Value::Int(_) => "int",
+            Value::Int64(_) => "int64",
+            Value::Float(_) => "float64",
+            Value::String(_) => "string",
+            Value::Bytes(_) | Value::List(_) => "slice",
+            Value::Map(_) => "map",
+            Value::Object(o) => o.go_kind().name(),
+        }
+    }
+
+    /// Go's truth, as `if`, `and`, `or` and `not` use it: false for nil,
+    /// `false`, zero numbers and empty strings, slices and maps.
+    pub fn is_true(&self) -> bool {
+        match self {
+            Value::Nil => false,
+            Value::Bool(b) => *b,
+            Value::Int(i) | Value::Int64(i) => *i != 0,
+            Value::Float(f) => *f != 0.0,
+            Value::String(s) => !s.is_empty(),
+            Value::Bytes(b) => !b.is_empty(),
+            Value::List(l) => !l.is_empty(),
+            Value::Map(m) => !m.is_empty(),
+            Value::Object(o) => match o.go_kind() {
+                GoKind::Map => o.map_entries().is_some_and(|e| !e.is_empty()),
+                GoKind::Slice => o.list_items().is_some_and(|e| !e.is_empty()),
+                _ => true,
+            },
+        }
+    }
+
+    /// A deep copy: maps and lists are copied, so that changing the copy
+    /// (`set`, `merge`) leaves the original alone.
+    pub fn deep_copy(&self) -> Value {
+        match self {
+            Value::List(l) => Value::List(List::typed(
+                l.elem(),
+                l.items().iter().map(Value::deep_copy).collect(),
+            )),
+            Value::Map(m) => Value::Map(Map::typed(
+                m.elem(),
+                m.read()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.deep_copy()))
+                    .collect(),
+            )),
+            other => other.clone(),
+        }
+    }
+}
+
+impl fmt::Debug for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Nil => f.write_str("nil"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Int(i) => write!(f, "{i}"),
+            Value::Int64(i) => write!(f, "int64({i})"),
+            Value::Float(x) => write!(f, "float64({x:?})"),
+            Value::String(s) => write!(f, "{s:?}"),
+            Value::Bytes(b) => write!(f, "bytes({b:?})"),
+            Value::List(l) => f.debug_list().entries(l.items()).finish(),
+            Value::Map(m) => f.debug_map().entries(m.read().iter()).finish(),
+            Value::Object(o) => o.fmt(f),
+        }
+    }
+}
+
+impl fmt::Debug for List {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.items()).finish()
+    }
+}
+
+impl fmt::Debug for Map {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.read().iter()).finish()
+    }
+}
+
+impl PartialEq for Value {
+    /// Deep equality of the data (Go's `reflect.DeepEqual` on plain data).
+    /// Objects are equal only to themselves.
+    fn eq(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Nil, Value::Nil) => true,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Int(a), Value::Int(b)) | (Value::Int64(a), Value::Int64(b)) => a == b,
+            (Value::Float(a), Value::Float(b)) => a == b,
+            (Value::String(a), Value::String(b)) => a == b,
+            (Value::Bytes(a), Value::Bytes(b)) => a == b,
+            (Value::List(a), Value::List(b)) => {
+                a.ptr_eq(b) || (a.elem() == b.elem() && a.items() == b.items())
+            }
+            (Value::Map(a), Value::Map(b)) => {
+                a.ptr_eq(b) || (a.elem() == b.elem() && *a.read() == *b.read())
+            }
+            (Value::Object(a), Value::Object(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Value {
+        Value::Bool(b)
+    }
+}
+
+impl From<i64> for Value {
+    /// An `int64`, as Helm's `--set` produces.
+    fn from(i: i64) -> Value {
+        Value::Int64(i)
+    }
+}
+
+impl From<f64> for Value {
+    fn from(f: f64) -> Value {
+        Value::Float(f)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Value {
+        Value::String(Arc::from(s))
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Value {
+        Value::String(Arc::from(s))
+    }
+}
+
+impl From<Arc<str>> for Value {
+    fn from(s: Arc<str>) -> Value {
+        Value::String(s)
+    }
+}
+
+impl From<Vec<Value>> for Value {
+    fn from(items: Vec<Value>) -> Value {
+        Value::list(items)
+    }
+}
+
+impl From<Map> for Value {
+    fn from(m: Map) -> Value {
+        Value::Map(m)
+    }
+}
+
+impl<K: Into<Arc<str>>> FromIterator<(K, Value)> for Value {
+    /// Builds a `map[string]interface {}`.
+    fn from_iter<I: IntoIterator<Item = (K, Value)>>(iter: I) -> Value {
+        Value::Map(Map::typed(
+            ElemType::Interface,
+            iter.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_stays_small() {
+        // Regression guard: values are copied everywhere in the executor.
+        assert_eq!(std::mem::size_of::<Value>(), 24);
+    }
+
+    #[test]
+    fn maps_are_shared_and_mutable() {
+        let m = Map::new();
+        let a = Value::Map(m.clone());
+        m.insert("k", Value::Int(1));
+        assert_eq!(a.get("k"), Some(Value::Int(1)));
+        let copy = a.deep_copy();
+        m.insert("k", Value::Int(2));
+        assert_eq!(copy.get("k"), Some(Value::Int(1)));
+    }
+
+    #[test]
+    fn dropping_deep_nesting_does_not_overflow() {
+        let mut v = Value::Nil;
+        for i in 0..200_000 {
+            v = if i % 2 == 0 {
+                Value::list(vec![v])
+            } else {
+                Value::from_iter([("a", v)])
+            };
+        }
+        // Run on a small stack to prove the drop is iterative.
+        std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || drop(v))
+            .unwrap()
+            .join()
+            .unwrap();
+    }
+
+    #[test]
+    fn go_type_names() {
+        assert_eq!(Value::Nil.go_type(), "<nil>");
+        assert_eq!(Value::Float(1.0).go_type(), "float64");
+        assert_eq!(
+            Value::List(List::typed(ElemType::String, vec![])).go_type(),
+            "[]string"
+        );
+        assert_eq!(Value::empty_map().go_type(), "map[string]interface {}");
+    }
+}
