@@ -1,16 +1,173 @@
-//! Helm's render of a set of template files. (Being written.)
+//! Helm's render of a set of template files (`pkg/engine/engine.go`,
+//! `renderWithReferences`): parse every file into one template set in Helm's
+//! order, execute every non-partial file, strip `<no value>`, and report
+//! errors in Helm's words.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::funcs::Functions;
+use crate::limits::Limits;
+use crate::template::{Options, Shared, TemplateSet};
+use crate::value::{Map, Value};
 
 /// Renders template files the way Helm's engine does.
-#[derive(Debug, Default, Clone)]
-pub struct Engine {}
+///
+/// ```
+/// use kaapana_chart::{Engine, TemplateFile, Value};
+///
+/// let files = [
+///     TemplateFile::new("c/templates/_helpers.tpl", r#"{{ define "c.name" }}web{{ end }}"#, "c/templates"),
+///     TemplateFile::new("c/templates/svc.yaml", r#"name: {{ include "c.name" . }}"#, "c/templates"),
+/// ];
+/// let out = Engine::new().render_templates(&files, &Value::empty_map()).unwrap();
+/// assert_eq!(out["c/templates/svc.yaml"], "name: web");
+/// assert!(!out.contains_key("c/templates/_helpers.tpl"));
+/// ```
+#[derive(Debug, Clone)]
+pub struct Engine {
+    options: Options,
+    funcs: Arc<Functions>,
+}
+
+impl Default for Engine {
+    fn default() -> Engine {
+        Engine::new()
+    }
+}
 
 /// One template file to render.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TemplateFile {
     /// The full name, e.g. `mychart/templates/deployment.yaml`.
     pub name: String,
     /// The template text.
     pub source: String,
-    /// The chart's templates folder, e.g. `mychart/templates`.
+    /// The chart's templates folder, e.g. `mychart/templates`
+    /// (`.Template.BasePath`).
     pub base_path: String,
+}
+
+impl TemplateFile {
+    /// A template file.
+    pub fn new(
+        name: impl Into<String>,
+        source: impl Into<String>,
+        base_path: impl Into<String>,
+    ) -> TemplateFile {
+        TemplateFile {
+            name: name.into(),
+            source: source.into(),
+            base_path: base_path.into(),
+        }
+    }
+}
+
+impl Engine {
+    /// An engine with Helm's defaults: `missingkey=zero`, default limits.
+    pub fn new() -> Engine {
+        Engine {
+            options: Options::default(),
+            funcs: Arc::new(Functions::helm()),
+        }
+    }
+
+    /// Helm's `--strict`: a missing map key is an error.
+    pub fn with_strict(mut self, strict: bool) -> Engine {
+        self.options.strict = strict;
+        self
+    }
+
+    /// Replaces the resource limits.
+    pub fn with_limits(mut self, limits: Limits) -> Engine {
+        self.options.limits = limits;
+        self
+    }
+
+    /// Renders `files` with `root` as the data (`.`), returning each
+    /// non-partial file's output by name.
+    ///
+    /// Like Helm, every file is parsed into one set first (deepest paths
+    /// first, so that a parent chart's `define` overrides a subchart's), the
+    /// first failure stops the render, and `<no value>` is removed from each
+    /// file's output. `.Template.Name` and `.Template.BasePath` are set to
+    /// the file being rendered.
+    pub fn render_templates(
+        &self,
+        files: &[TemplateFile],
+        root: &Value,
+    ) -> Result<BTreeMap<String, String>> {
+        let mut order: Vec<&TemplateFile> = files.iter().collect();
+        order.sort_by(|a, b| helm_template_order(&a.name, &b.name));
+
+        let mut set = TemplateSet::with_functions(self.options.clone(), self.funcs.clone());
+        for file in &order {
+            set.add(&file.name, &file.source)
+                .map_err(|e| cleanup_parse_error(&file.name, e))?;
+        }
+
+        // Helm executes with the chart's scope map, whose Go type is
+        // `common.Values`, and writes `.Template` into it before each file.
+        let scope = match root {
+            Value::Map(m) => Map::named("common.Values", m.read().clone()),
+            _ => Map::named("common.Values", BTreeMap::new()),
+        };
+        let data = Value::Map(scope.clone());
+        let mut shared = Shared::new(self.options.limits);
+        let mut rendered = BTreeMap::new();
+        for file in &order {
+            let base = file.name.rsplit('/').next().unwrap_or(&file.name);
+            if base.starts_with('_') {
+                continue;
+            }
+            let template = Map::named("common.Values", BTreeMap::new());
+            template.insert("Name", Value::from(file.name.as_str()));
+            template.insert("BasePath", Value::from(file.base_path.as_str()));
+            scope.insert("Template", Value::Map(template));
+            let out = set
+                .execute_shared(&file.name, &data, &mut shared)
+                .map_err(|e| e.into_error(true))?;
+            rendered.insert(file.name.clone(), out.replace("<no value>", ""));
+        }
+        Ok(rendered)
+    }
+}
+
+/// Helm's `sortTemplates`: more path separators first; equal depth in
+/// descending lexical order.
+fn helm_template_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let depth = |s: &str| s.bytes().filter(|&c| c == b'/').count();
+    depth(b).cmp(&depth(a)).then_with(|| b.cmp(a))
+}
+
+/// Helm's `cleanupParseError`: `parse error at (<file:line>): <last part>`.
+fn cleanup_parse_error(filename: &str, err: Error) -> Error {
+    let msg = err.message().to_owned();
+    let tokens: Vec<&str> = msg.split(": ").collect();
+    let text = if tokens.len() == 1 {
+        format!("parse error in ({filename}): {msg}")
+    } else {
+        let location = tokens[1];
+        let last = tokens[tokens.len() - 1];
+        format!("parse error at ({location}): {last}")
+    };
+    let kind = if err.kind() == ErrorKind::LimitExceeded {
+        ErrorKind::LimitExceeded
+    } else {
+        ErrorKind::TemplateSyntax
+    };
+    err.with_message(text).with_kind(kind)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::helm_template_order;
+
+    #[test]
+    fn deepest_paths_first_then_descending() {
+        let mut v = vec!["a/templates/x", "a/charts/b/templates/y", "a/templates/z"];
+        v.sort_by(|a, b| helm_template_order(a, b));
+        assert_eq!(v, ["a/charts/b/templates/y", "a/templates/z", "a/templates/x"]);
+    }
 }

@@ -1,10 +1,241 @@
-//! The function library. (Being written.)
+//! The function library templates can call, organised by family.
+//!
+//! Every function declares its Go signature ([`Signature`]), because Go's
+//! template engine converts arguments to the declared parameter types and
+//! fails with Go's exact messages when it cannot (`wrong type for value;
+//! expected int; got float64`). A function is a closure that also receives a
+//! [`CallContext`], through which Helm's `include` and `tpl` reach the
+//! template set of the running render.
+//!
+//! Families: [`builtin`] (Go's typed builtins: `print`, `printf`, `println`,
+//! `html`, `js`, `urlquery`), [`helm`] (Helm's own functions), [`lists`]
+//! (Sprig's list functions). Go's reflect-level builtins (`and`, `or`, `not`,
+//! `len`, `index`, `eq`, …) live in the executor because they see values
+//! before Go's type conversion.
+
+pub mod builtin;
+pub mod helm;
+pub mod lists;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
 pub use crate::template::CallContext;
+use crate::template::errors::ExecError;
+use crate::value::{Signature, Value};
 
-/// The error a template function returns.
+/// The implementation of a template function: it receives the arguments
+/// already converted to its [`Signature`].
+pub type FuncImpl =
+    dyn Fn(&mut CallContext<'_, '_, '_>, &[Value]) -> Result<Value, FuncError> + Send + Sync;
+
+/// A registered template function.
+#[derive(Clone)]
+pub struct Function {
+    sig: Signature,
+    imp: Arc<FuncImpl>,
+}
+
+impl Function {
+    /// The Go signature.
+    pub fn signature(&self) -> Signature {
+        self.sig
+    }
+
+    pub(crate) fn call(
+        &self,
+        ctx: &mut CallContext<'_, '_, '_>,
+        args: &[Value],
+    ) -> Result<Value, FuncError> {
+        (self.imp)(ctx, args)
+    }
+}
+
+impl fmt::Debug for Function {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Function").field("sig", &self.sig).finish()
+    }
+}
+
+/// A function registry: name → typed function.
+///
+/// ```
+/// use kaapana_chart::{Functions, Signature, GoType, Value, TemplateSet};
+/// use std::sync::Arc;
+///
+/// let mut funcs = Functions::helm();
+/// funcs.register("shout", Signature::fixed(&[GoType::String]), |_, args| {
+///     Ok(Value::from(format!("{}!", args[0].as_str().unwrap_or(""))))
+/// });
+/// let mut set = TemplateSet::with_functions(Default::default(), Arc::new(funcs));
+/// set.add("t", r#"{{ shout "hi" }}"#).unwrap();
+/// assert_eq!(set.execute("t", &Value::Nil).unwrap(), "hi!");
+/// ```
+#[derive(Clone, Default)]
+pub struct Functions {
+    map: HashMap<Arc<str>, Function>,
+}
+
+impl fmt::Debug for Functions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut names: Vec<&str> = self.map.keys().map(|k| &**k).collect();
+        names.sort_unstable();
+        f.debug_struct("Functions").field("names", &names).finish()
+    }
+}
+
+impl Functions {
+    /// An empty registry (Go's builtins are always available on top).
+    pub fn empty() -> Functions {
+        Functions::default()
+    }
+
+    /// Go's typed builtins only.
+    pub fn go() -> Functions {
+        let mut f = Functions::empty();
+        builtin::register(&mut f);
+        f
+    }
+
+    /// Everything a Helm template can call (as far as implemented).
+    pub fn helm() -> Functions {
+        let mut f = Functions::go();
+        lists::register(&mut f);
+        helm::register(&mut f);
+        f
+    }
+
+    /// Registers (or replaces) a function.
+    pub fn register<F>(&mut self, name: &str, sig: Signature, f: F)
+    where
+        F: Fn(&mut CallContext<'_, '_, '_>, &[Value]) -> Result<Value, FuncError>
+            + Send
+            + Sync
+            + 'static,
+    {
+        self.map.insert(
+            Arc::from(name),
+            Function {
+                sig,
+                imp: Arc::new(f),
+            },
+        );
+    }
+
+    /// The function of that name.
+    pub fn get(&self, name: &str) -> Option<&Function> {
+        self.map.get(name)
+    }
+
+    /// Whether a function of that name is registered.
+    pub fn contains(&self, name: &str) -> bool {
+        self.map.contains_key(name)
+    }
+
+    /// The registered names, sorted.
+    pub fn names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.map.keys().map(|k| &**k).collect();
+        names.sort_unstable();
+        names
+    }
+}
+
+/// The error a template function returns (Go's `error` result).
+///
+/// Its message is Go's `err.Error()`. An error from a nested template
+/// execution (`include`) keeps its structure, so that Helm's multi-line error
+/// form can be rebuilt from the chain.
 #[derive(Debug, Clone)]
-pub struct FuncError(pub String);
+pub struct FuncError {
+    repr: FuncErrorRepr,
+}
 
-/// A function registry.
-#[derive(Debug, Default, Clone)]
-pub struct Functions {}
+#[derive(Debug, Clone)]
+enum FuncErrorRepr {
+    Plain(String),
+    Exec(Box<ExecError>),
+    Wrapped(String, Box<FuncError>),
+    Limit(String),
+}
+
+impl FuncError {
+    /// An error with this message.
+    pub fn new(msg: impl Into<String>) -> FuncError {
+        FuncError {
+            repr: FuncErrorRepr::Plain(msg.into()),
+        }
+    }
+
+    /// `fmt.Errorf("<prefix>%w", inner)`.
+    pub fn wrap(prefix: impl Into<String>, inner: FuncError) -> FuncError {
+        FuncError {
+            repr: FuncErrorRepr::Wrapped(prefix.into(), Box::new(inner)),
+        }
+    }
+
+    /// A resource limit was hit; the render stops with `LimitExceeded`.
+    pub fn limit(msg: impl Into<String>) -> FuncError {
+        FuncError {
+            repr: FuncErrorRepr::Limit(msg.into()),
+        }
+    }
+
+    pub(crate) fn from_exec(e: ExecError) -> FuncError {
+        FuncError {
+            repr: FuncErrorRepr::Exec(Box::new(e)),
+        }
+    }
+
+    pub(crate) fn as_exec(&self) -> Option<&ExecError> {
+        match &self.repr {
+            FuncErrorRepr::Exec(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Whether a resource limit caused the error.
+    pub fn is_limit(&self) -> bool {
+        match &self.repr {
+            FuncErrorRepr::Limit(_) => true,
+            FuncErrorRepr::Exec(e) => e.is_limit(),
+            FuncErrorRepr::Wrapped(_, inner) => inner.is_limit(),
+            FuncErrorRepr::Plain(_) => false,
+        }
+    }
+
+    /// Go's `err.Error()`.
+    pub fn message(&self) -> String {
+        match &self.repr {
+            FuncErrorRepr::Plain(s) | FuncErrorRepr::Limit(s) => s.clone(),
+            FuncErrorRepr::Exec(e) => e.go_string(),
+            FuncErrorRepr::Wrapped(prefix, inner) => format!("{prefix}{}", inner.message()),
+        }
+    }
+}
+
+impl fmt::Display for FuncError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl std::error::Error for FuncError {}
+
+impl From<String> for FuncError {
+    fn from(s: String) -> FuncError {
+        FuncError::new(s)
+    }
+}
+
+impl From<&str> for FuncError {
+    fn from(s: &str) -> FuncError {
+        FuncError::new(s)
+    }
+}
+
+/// The string argument at `i` (arguments arrive converted to their declared
+/// types, so a `string` parameter always holds a string).
+pub(crate) fn str_arg(args: &[Value], i: usize) -> &str {
+    args.get(i).and_then(Value::as_str).unwrap_or("")
+}

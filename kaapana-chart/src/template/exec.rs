@@ -1,21 +1,1373 @@
-//! The executor. (Being written.)
-use crate::limits::Limits;
+//! The executor: walks a parsed [`Tree`] against data, as Go's
+//! `text/template/exec.go` does, producing the same output and the same errors.
+//!
+//! Go's executor works on `reflect.Value`s, and templates can observe three
+//! states that plain data cannot express: an *invalid* value (what a pipeline
+//! yields for nil), a nil `interface{}` (a missing map key under
+//! `missingkey=zero`), and a concrete value. Error messages differ between
+//! them (`invalid value; expected string` vs `wrong type for value; expected
+//! string; got interface {}`), so [`Val`] keeps the distinction.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::funcs::{FuncError, Function, Functions};
+use crate::limits::{Limits, MAX_INCLUDE_DEPTH_PER_NAME};
+use crate::template::ast::*;
+use crate::template::builtins::{self, Builtin};
+use crate::template::errors::{ExecError, ExecMsg, Frame};
+use crate::template::fmt as gofmt;
+use crate::template::parser::{parse_file, ParseConfig};
+use crate::value::{ElemType, GoKind, GoType, Value};
+
+/// Stack space to keep free before recursing, and the size of each new
+/// segment when `stacker` has to grow the stack. Deep (but allowed) template
+/// recursion therefore never overflows a small thread stack.
+const STACK_RED_ZONE: usize = 128 * 1024;
+const STACK_GROW: usize = 2 * 1024 * 1024;
 
 /// Options of a template set.
-#[derive(Debug, Clone, Default)]
+///
+/// ```
+/// use kaapana_chart::{Options, Limits};
+///
+/// let strict = Options { strict: true, ..Options::default() };
+/// assert_eq!(strict.limits, Limits::default());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
-    /// Go's `missingkey=error` (Helm's `--strict`).
+    /// Go's `missingkey=error` (Helm's `--strict`): a missing map key is an
+    /// error instead of a nil value.
     pub strict: bool,
     /// Resource limits.
     pub limits: Limits,
 }
 
-/// A set of parsed templates that can call each other.
-#[derive(Debug, Default)]
-pub struct TemplateSet {}
+/// A set of parsed templates that can call each other, like Go's
+/// `*template.Template` with its associated templates.
+///
+/// ```
+/// use kaapana_chart::{TemplateSet, Value};
+///
+/// let mut set = TemplateSet::new(Default::default());
+/// set.add("page", r#"{{ define "hi" }}Hello, {{ . }}!{{ end }}{{ template "hi" .name }}"#).unwrap();
+/// let data = Value::from_iter([("name", Value::from("Kaapana"))]);
+/// assert_eq!(set.execute("page", &data).unwrap(), "Hello, Kaapana!");
+/// ```
+#[derive(Debug, Clone)]
+pub struct TemplateSet {
+    options: Options,
+    funcs: Arc<Functions>,
+    templates: HashMap<Arc<str>, Arc<Tree>>,
+}
 
-/// What a function sees of the running render.
+/// The value Go's executor passes around (a `reflect.Value`).
+#[derive(Debug, Clone)]
+pub(crate) enum Val {
+    /// The zero `reflect.Value`: "no value".
+    Invalid,
+    /// A value whose static type is `interface {}` (a map element, a list
+    /// element, a function result). May hold nil.
+    Iface(Value),
+    /// A value of its own concrete type.
+    Concrete(Value),
+}
+
+impl Val {
+    /// Go's `indirectInterface`: the concrete value, or `None` for nil/invalid.
+    pub(crate) fn concrete(&self) -> Option<&Value> {
+        match self {
+            Val::Invalid | Val::Iface(Value::Nil) => None,
+            Val::Iface(v) | Val::Concrete(v) => Some(v),
+        }
+    }
+
+    /// The value as plain data (nil for invalid).
+    pub(crate) fn into_value(self) -> Value {
+        match self {
+            Val::Invalid => Value::Nil,
+            Val::Iface(v) | Val::Concrete(v) => v,
+        }
+    }
+
+    /// Go's lift in `evalPipeline`: an `interface{}` is replaced by what it
+    /// holds, and a nil one becomes invalid.
+    fn lift(self) -> Val {
+        match self {
+            Val::Iface(Value::Nil) => Val::Invalid,
+            Val::Iface(v) => Val::Concrete(v),
+            other => other,
+        }
+    }
+
+    /// The static Go type, as error messages print it.
+    pub(crate) fn static_type(&self) -> String {
+        match self {
+            Val::Invalid => "<nil>".to_owned(),
+            Val::Iface(_) => "interface {}".to_owned(),
+            Val::Concrete(v) => v.go_type().into_owned(),
+        }
+    }
+
+    /// Go's `truth`: `isTrue(indirectInterface(v))`.
+    pub(crate) fn truth(&self) -> bool {
+        self.concrete().is_some_and(Value::is_true)
+    }
+}
+
+/// The templates visible to an execution: the set, plus overlays added by
+/// `tpl` (which parses into a clone of the set).
+struct Lookup<'a> {
+    templates: &'a HashMap<Arc<str>, Arc<Tree>>,
+    parent: Option<&'a Lookup<'a>>,
+}
+
+impl Lookup<'_> {
+    fn get(&self, name: &str) -> Option<&Arc<Tree>> {
+        self.templates
+            .get(name)
+            .or_else(|| self.parent.and_then(|p| p.get(name)))
+    }
+}
+
+/// State shared by every execution nested in one render (`include` and
+/// `tpl` start nested executions).
 #[derive(Debug)]
-pub struct CallContext<'a> {
-    _p: std::marker::PhantomData<&'a ()>,
+pub(crate) struct Shared {
+    limits: Limits,
+    fuel_used: u64,
+    output: usize,
+    depth: usize,
+    include_counts: HashMap<Arc<str>, usize>,
+}
+
+impl Shared {
+    pub(crate) fn new(limits: Limits) -> Shared {
+        Shared {
+            limits,
+            fuel_used: 0,
+            output: 0,
+            depth: 0,
+            include_counts: HashMap::new(),
+        }
+    }
+}
+
+/// One running template (Go's `state`).
+struct State<'a, 'o> {
+    set: &'a SetView<'a>,
+    lookup: &'a Lookup<'a>,
+    shared: &'a mut Shared,
+    tree: &'a Tree,
+    out: &'o mut String,
+    vars: Vec<(Arc<str>, Val)>,
+    /// The node errors point at (Go's `s.node`), as position and Go string.
+    node: Option<(Pos, NodeText<'a>)>,
+}
+
+/// How to print the current node lazily: most executions never fail, so the
+/// Go string of the node is only built for an error.
+#[derive(Clone, Copy)]
+enum NodeText<'a> {
+    Arg(&'a Arg),
+    Command(&'a CommandNode),
+    Pipe(&'a PipeNode),
+    Action(&'a ActionNode),
+    Template(&'a TemplateNode),
+    Node(&'a Node),
+    Field(&'a Arg, usize),
+}
+
+impl NodeText<'_> {
+    fn render(&self) -> String {
+        match self {
+            NodeText::Arg(a) => a.to_string(),
+            NodeText::Command(c) => c.to_string(),
+            NodeText::Pipe(p) => p.to_string(),
+            NodeText::Action(a) => a.to_string(),
+            NodeText::Template(t) => t.to_string(),
+            NodeText::Node(n) => n.to_string(),
+            NodeText::Field(a, _) => a.to_string(),
+        }
+    }
+}
+
+/// The parts of a set an execution needs.
+struct SetView<'a> {
+    options: &'a Options,
+    funcs: &'a Functions,
+}
+
+/// Control flow out of a walk: `{{break}}` and `{{continue}}` unwind to the
+/// nearest `{{range}}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flow {
+    Normal,
+    Break,
+    Continue,
+}
+
+type ExecResult<T> = std::result::Result<T, ExecError>;
+
+/// The function a command calls.
+enum Callee<'f> {
+    Builtin(Builtin),
+    Func(&'f Function),
+    Method(Value),
+}
+
+/// What a function sees of the running render: the template set (for
+/// `include` and `tpl`), the options, and the shared limits.
+pub struct CallContext<'s, 'a, 'o> {
+    state: &'s mut State<'a, 'o>,
+}
+
+impl std::fmt::Debug for CallContext<'_, '_, '_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallContext").finish_non_exhaustive()
+    }
+}
+
+impl CallContext<'_, '_, '_> {
+    /// Whether the render runs with `missingkey=error`.
+    pub fn strict(&self) -> bool {
+        self.state.set.options.strict
+    }
+
+    /// Executes the template `name` with `data`, like Go's
+    /// `t.ExecuteTemplate` on the set. This is Helm's `include` (without its
+    /// per-name depth counter, see [`CallContext::include`]).
+    pub fn execute_template(&mut self, name: &str, data: Value) -> Result<String, FuncError> {
+        let Some(tree) = self.state.lookup.get(name).cloned() else {
+            return Err(FuncError::new(format!(
+                "template: no template {name:?} associated with template \"gotpl\""
+            )));
+        };
+        let mut out = String::new();
+        self.state
+            .run_nested(&tree, Val::Concrete(data), &mut out, self.state.lookup)
+            .map_err(FuncError::from_exec)?;
+        Ok(out)
+    }
+
+    /// Helm's `include`: [`execute_template`](Self::execute_template) with
+    /// Helm's limit of nested calls per template name.
+    pub fn include(&mut self, name: &str, data: Value) -> Result<String, FuncError> {
+        let count = self
+            .state
+            .shared
+            .include_counts
+            .entry(Arc::from(name))
+            .or_insert(0);
+        if *count > MAX_INCLUDE_DEPTH_PER_NAME {
+            return Err(FuncError::new(format!(
+                "rendering template has a nested reference name: {name}: unable to execute template"
+            )));
+        }
+        *count += 1;
+        let result = self.execute_template(name, data);
+        if let Some(count) = self.state.shared.include_counts.get_mut(name) {
+            *count = count.saturating_sub(1);
+        }
+        result
+    }
+
+    /// Parses `source` as a template named `gotpl` in a clone of the set and
+    /// executes it with `data`: Helm's `tpl`. Defines in `source` are visible
+    /// to `include` calls made from it.
+    pub fn execute_source(&mut self, source: &str, data: Value) -> Result<String, FuncError> {
+        let funcs = self.state.set.funcs;
+        let cfg = ParseConfig {
+            is_func: &|n: &str| funcs.contains(n) || builtins::lookup(n).is_some(),
+            max_nesting: self.state.shared.limits.max_nesting_depth,
+        };
+        let trees = parse_file("gotpl", source, &cfg).map_err(|e| {
+            FuncError::wrap(
+                format!("cannot parse template {source:?}: "),
+                FuncError::new(e.message().to_owned()),
+            )
+        })?;
+        let mut overlay: HashMap<Arc<str>, Arc<Tree>> = HashMap::new();
+        add_trees(&mut overlay, trees, |name| self.state.lookup.get(name).is_some());
+        let Some(tree) = overlay.get("gotpl").cloned() else {
+            return Ok(String::new());
+        };
+        let lookup = Lookup {
+            templates: &overlay,
+            parent: Some(self.state.lookup),
+        };
+        let mut out = String::new();
+        self.state
+            .run_nested(&tree, Val::Concrete(data), &mut out, &lookup)
+            .map_err(|e| {
+                FuncError::wrap(
+                    format!("error during tpl function execution for {source:?}: "),
+                    FuncError::from_exec(e),
+                )
+            })?;
+        Ok(out.replace("<no value>", ""))
+    }
+
+    /// Charges `bytes` of produced data against the render's output limit.
+    /// Functions that build large strings (`repeat`) call it before
+    /// allocating.
+    pub fn charge_output(&mut self, bytes: usize) -> Result<(), FuncError> {
+        let max = self.state.shared.limits.max_output;
+        if bytes > max.saturating_sub(self.state.shared.output) {
+            return Err(FuncError::limit(format!(
+                "output limit of {max} bytes exceeded"
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Adds parsed trees to a template map with Go's `AddParseTree` rule: an
+/// empty tree does not replace an existing template of the same name.
+fn add_trees(
+    map: &mut HashMap<Arc<str>, Arc<Tree>>,
+    trees: Vec<Tree>,
+    exists_elsewhere: impl Fn(&str) -> bool,
+) {
+    for tree in trees {
+        let exists = map.contains_key(&*tree.name) || exists_elsewhere(&tree.name);
+        if exists && is_empty_tree(&tree.root) {
+            continue;
+        }
+        map.insert(tree.name.clone(), Arc::new(tree));
+    }
+}
+
+impl TemplateSet {
+    /// A set with Helm's function library (Go's builtins, Sprig as far as it
+    /// is implemented, and Helm's own functions).
+    pub fn new(options: Options) -> TemplateSet {
+        TemplateSet::with_functions(options, Arc::new(Functions::helm()))
+    }
+
+    /// A set with the given function registry.
+    pub fn with_functions(options: Options, funcs: Arc<Functions>) -> TemplateSet {
+        TemplateSet {
+            options,
+            funcs,
+            templates: HashMap::new(),
+        }
+    }
+
+    /// The options.
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// Parses `source` as the template `name` and adds it, with every
+    /// `{{define}}` in it, to the set. As in Go, a later definition replaces
+    /// an earlier one of the same name unless it is empty.
+    pub fn add(&mut self, name: &str, source: &str) -> Result<()> {
+        let funcs = &self.funcs;
+        let cfg = ParseConfig {
+            is_func: &|n: &str| funcs.contains(n) || builtins::lookup(n).is_some(),
+            max_nesting: self.options.limits.max_nesting_depth,
+        };
+        let trees = parse_file(name, source, &cfg)?;
+        add_trees(&mut self.templates, trees, |_| false);
+        Ok(())
+    }
+
+    /// Whether a template of that name exists.
+    pub fn contains(&self, name: &str) -> bool {
+        self.templates.contains_key(name)
+    }
+
+    /// Executes the template `name` with `data` as dot and `$`, like Go's
+    /// `ExecuteTemplate`. The error message is Go's.
+    pub fn execute(&self, name: &str, data: &Value) -> Result<String> {
+        let mut shared = Shared::new(self.options.limits);
+        self.execute_shared(name, data, &mut shared)
+            .map_err(|e| e.into_error(false))
+    }
+
+    /// Executes with render state shared across several files (the engine
+    /// renders a whole chart tree with one fuel budget).
+    pub(crate) fn execute_shared(
+        &self,
+        name: &str,
+        data: &Value,
+        shared: &mut Shared,
+    ) -> std::result::Result<String, ExecFailure> {
+        let Some(tree) = self.templates.get(name) else {
+            return Err(ExecFailure::NoTemplate(format!(
+                "template: no template {name:?} associated with template \"gotpl\""
+            )));
+        };
+        let view = SetView {
+            options: &self.options,
+            funcs: &self.funcs,
+        };
+        let lookup = Lookup {
+            templates: &self.templates,
+            parent: None,
+        };
+        let mut out = String::new();
+        let mut state = State {
+            set: &view,
+            lookup: &lookup,
+            shared,
+            tree,
+            out: &mut out,
+            vars: vec![(Arc::from("$"), Val::Concrete(data.clone()))],
+            node: None,
+        };
+        state
+            .walk_list(&Val::Concrete(data.clone()), &tree.root)
+            .map_err(ExecFailure::Exec)?;
+        Ok(out)
+    }
+}
+
+/// Why an execution failed.
+#[derive(Debug)]
+pub(crate) enum ExecFailure {
+    /// Go's `no template %q associated with template %q` (not an ExecError).
+    NoTemplate(String),
+    /// A template execution error.
+    Exec(ExecError),
+}
+
+impl ExecFailure {
+    /// The crate error. With `helm` set, the message is Helm 4's rewrite of
+    /// Go's message (see `errors.rs`); otherwise it is Go's.
+    pub(crate) fn into_error(self, helm: bool) -> Error {
+        match self {
+            ExecFailure::NoTemplate(msg) => Error::new(ErrorKind::TemplateExec, msg),
+            ExecFailure::Exec(e) => e.into_error(helm),
+        }
+    }
+}
+
+impl<'a, 'o> State<'a, 'o> {
+    /// Marks the node errors point at (Go's `s.at`).
+    fn at(&mut self, pos: Pos, text: NodeText<'a>) {
+        self.node = Some((pos, text));
+    }
+
+    /// Builds an execution error at the current node (Go's `s.errorf`).
+    fn error(&self, msg: ExecMsg) -> ExecError {
+        let frame = self.node.map(|(pos, text)| Frame::new(self.tree, pos, text.render()));
+        ExecError::new(self.current_name(), frame, msg)
+    }
+
+    fn errorf(&self, msg: impl Into<String>) -> ExecError {
+        self.error(ExecMsg::Text(msg.into()))
+    }
+
+    fn current_name(&self) -> Arc<str> {
+        self.tree.name.clone()
+    }
+
+    fn fuel(&mut self) -> ExecResult<()> {
+        self.shared.fuel_used += 1;
+        if let Some(max) = self.shared.limits.fuel {
+            if self.shared.fuel_used > max {
+                return Err(self
+                    .errorf(format!("fuel exhausted: the render took more than {max} steps"))
+                    .limit());
+            }
+        }
+        Ok(())
+    }
+
+    fn write(&mut self, s: &str) -> ExecResult<()> {
+        let max = self.shared.limits.max_output;
+        if s.len() > max.saturating_sub(self.shared.output) {
+            return Err(self
+                .errorf(format!("output limit of {max} bytes exceeded"))
+                .limit());
+        }
+        self.shared.output += s.len();
+        self.out.push_str(s);
+        Ok(())
+    }
+
+    /// Runs `tree` in a fresh state sharing this render's limits (Go's
+    /// `walkTemplate` and `ExecuteTemplate` both start a new state).
+    fn run_nested(
+        &mut self,
+        tree: &Arc<Tree>,
+        dot: Val,
+        out: &mut String,
+        lookup: &Lookup<'_>,
+    ) -> ExecResult<()> {
+        if self.shared.depth >= self.shared.limits.max_call_depth {
+            return Err(self
+                .errorf(format!(
+                    "exceeded maximum template depth ({})",
+                    self.shared.limits.max_call_depth
+                ))
+                .limit());
+        }
+        self.shared.depth += 1;
+        let result = stacker::maybe_grow(STACK_RED_ZONE, STACK_GROW, || {
+            let mut nested = State {
+                set: self.set,
+                lookup,
+                shared: &mut *self.shared,
+                tree,
+                out,
+                vars: vec![(Arc::from("$"), dot.clone())],
+                node: None,
+            };
+            nested.walk_list(&dot, &tree.root).map(|_| ())
+        });
+        self.shared.depth -= 1;
+        result
+    }
+
+    fn walk_list(&mut self, dot: &Val, list: &'a ListNode) -> ExecResult<Flow> {
+        for node in &list.nodes {
+            let flow = self.walk(dot, node)?;
+            if flow != Flow::Normal {
+                return Ok(flow);
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn walk(&mut self, dot: &Val, node: &'a Node) -> ExecResult<Flow> {
+        self.fuel()?;
+        match node {
+            Node::Text(t) => {
+                self.write(&t.text)?;
+                Ok(Flow::Normal)
+            }
+            Node::Action(a) => {
+                self.at(a.pos, NodeText::Action(a));
+                let val = self.eval_pipeline(dot, &a.pipe)?;
+                if a.pipe.decl.is_empty() {
+                    self.at(a.pos, NodeText::Action(a));
+                    self.print_value(&val)?;
+                }
+                Ok(Flow::Normal)
+            }
+            Node::If(b) | Node::With(b) => {
+                self.at(b.pos, NodeText::Node(node));
+                let mark = self.vars.len();
+                let result = self.walk_if_or_with(matches!(node, Node::With(_)), dot, b);
+                self.vars.truncate(mark);
+                result
+            }
+            Node::Range(b) => {
+                self.at(b.pos, NodeText::Node(node));
+                let mark = self.vars.len();
+                let result = stacker::maybe_grow(STACK_RED_ZONE, STACK_GROW, || {
+                    self.walk_range(dot, b)
+                });
+                self.vars.truncate(mark);
+                result.map(|_| Flow::Normal)
+            }
+            Node::Template(t) => {
+                self.walk_template(dot, t)?;
+                Ok(Flow::Normal)
+            }
+            Node::Break(_) => Ok(Flow::Break),
+            Node::Continue(_) => Ok(Flow::Continue),
+        }
+    }
+
+    fn walk_if_or_with(&mut self, with: bool, dot: &Val, b: &'a BranchNode) -> ExecResult<Flow> {
+        let val = self.eval_pipeline(dot, &b.pipe)?;
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_GROW, || {
+            if val.truth() {
+                if with {
+                    self.walk_list(&val, &b.list)
+                } else {
+                    self.walk_list(dot, &b.list)
+                }
+            } else if let Some(else_list) = &b.else_list {
+                self.walk_list(dot, else_list)
+            } else {
+                Ok(Flow::Normal)
+            }
+        })
+    }
+
+    fn walk_range(&mut self, dot: &Val, r: &'a BranchNode) -> ExecResult<()> {
+        let val = self.eval_pipeline(dot, &r.pipe)?;
+        let mark = self.vars.len();
+        // Collect the iterations first: a body may change the map it ranges
+        // over (Go visits the keys sorted at the start).
+        let items: Vec<(Val, Val)> = match val.concrete() {
+            None => Vec::new(),
+            Some(Value::List(l)) => {
+                let wrap = elem_wrapper(l.elem());
+                l.items()
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| (Val::Concrete(Value::Int(i as i64)), wrap(v.clone())))
+                    .collect()
+            }
+            Some(Value::Bytes(b)) => b
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (Val::Concrete(Value::Int(i as i64)), Val::Concrete(Value::Int(i64::from(*v)))))
+                .collect(),
+            Some(Value::Map(m)) => {
+                let wrap = elem_wrapper(m.elem());
+                m.entries()
+                    .into_iter()
+                    .map(|(k, v)| (Val::Concrete(Value::String(k)), wrap(v)))
+                    .collect()
+            }
+            Some(Value::Int(n)) | Some(Value::Int64(n)) => {
+                if r.pipe.decl.len() > 1 {
+                    let shown = gofmt::sprint(&[val.clone().into_value()]);
+                    self.at(r.pos, NodeText::Pipe(&r.pipe));
+                    return Err(self.errorf(format!(
+                        "can't use {shown} to iterate over more than one variable"
+                    )));
+                }
+                let n = *n;
+                let is_int = matches!(val.concrete(), Some(Value::Int(_)));
+                (0..n.max(0))
+                    .map(|i| {
+                        let v = if is_int { Value::Int(i) } else { Value::Int64(i) };
+                        (Val::Invalid, Val::Concrete(v))
+                    })
+                    .collect()
+            }
+            Some(Value::Object(o)) => match o.go_kind() {
+                GoKind::Map => o
+                    .map_entries()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|(k, v)| (Val::Concrete(Value::String(k)), Val::Concrete(v)))
+                    .collect(),
+                GoKind::Slice => o
+                    .list_items()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, v)| (Val::Concrete(Value::Int(i as i64)), Val::Concrete(v)))
+                    .collect(),
+                _ => {
+                    let shown = gofmt::sprint(&[val.clone().into_value()]);
+                    return Err(self.errorf(format!("range can't iterate over {shown}")));
+                }
+            },
+            Some(other) => {
+                let shown = gofmt::sprint(std::slice::from_ref(other));
+                return Err(self.errorf(format!("range can't iterate over {shown}")));
+            }
+        };
+        if items.is_empty() {
+            if let Some(else_list) = &r.else_list {
+                self.walk_list(dot, else_list)?;
+            }
+            return Ok(());
+        }
+        for (index, elem) in items {
+            self.fuel()?;
+            let decl = &r.pipe.decl;
+            if !decl.is_empty() {
+                if r.pipe.is_assign {
+                    if decl.len() > 1 {
+                        self.set_var(&decl[0].ident[0], index.clone())?;
+                    } else {
+                        self.set_var(&decl[0].ident[0], elem.clone())?;
+                    }
+                } else {
+                    self.set_top_var(1, elem.clone());
+                }
+            }
+            if decl.len() > 1 {
+                if r.pipe.is_assign {
+                    self.set_var(&decl[1].ident[0], elem.clone())?;
+                } else {
+                    self.set_top_var(2, index);
+                }
+            }
+            let flow = self.walk_list(&elem, &r.list);
+            self.vars.truncate(mark);
+            if flow? == Flow::Break {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn walk_template(&mut self, dot: &Val, t: &'a TemplateNode) -> ExecResult<()> {
+        self.at(t.pos, NodeText::Template(t));
+        let Some(tree) = self.lookup.get(&t.name).cloned() else {
+            return Err(self.errorf(format!("template {:?} not defined", &*t.name)));
+        };
+        let new_dot = match &t.pipe {
+            Some(p) => self.eval_pipeline(dot, p)?,
+            None => Val::Invalid,
+        };
+        self.at(t.pos, NodeText::Template(t));
+        let mut out = String::new();
+        let lookup = self.lookup;
+        self.run_nested(&tree, new_dot, &mut out, lookup)?;
+        // The nested state already charged the output limit.
+        self.out.push_str(&out);
+        Ok(())
+    }
+
+    fn set_var(&mut self, name: &str, value: Val) -> ExecResult<()> {
+        for (n, v) in self.vars.iter_mut().rev() {
+            if &**n == name {
+                *v = value;
+                return Ok(());
+            }
+        }
+        Err(self.errorf(format!("undefined variable: {name}")))
+    }
+
+    fn set_top_var(&mut self, n: usize, value: Val) {
+        let len = self.vars.len();
+        if let Some(slot) = len.checked_sub(n).and_then(|i| self.vars.get_mut(i)) {
+            slot.1 = value;
+        }
+    }
+
+    fn var_value(&self, name: &str) -> ExecResult<Val> {
+        for (n, v) in self.vars.iter().rev() {
+            if &**n == name {
+                return Ok(v.clone());
+            }
+        }
+        Err(self.errorf(format!("undefined variable: {name}")))
+    }
+
+    fn print_value(&mut self, val: &Val) -> ExecResult<()> {
+        match val.concrete() {
+            None => self.write("<no value>"),
+            Some(Value::String(s)) => {
+                let s = s.clone();
+                self.write(&s)
+            }
+            Some(v) => {
+                let mut s = String::new();
+                gofmt::print_value(&mut s, v);
+                self.write(&s)
+            }
+        }
+    }
+
+    fn eval_pipeline(&mut self, dot: &Val, pipe: &'a PipeNode) -> ExecResult<Val> {
+        self.at(pipe.pos, NodeText::Pipe(pipe));
+        let mut value: Option<Val> = None;
+        for cmd in &pipe.cmds {
+            let v = self.eval_command(dot, cmd, value.take())?;
+            value = Some(v.lift());
+        }
+        let value = value.unwrap_or(Val::Invalid);
+        for var in &pipe.decl {
+            let name = var.ident.first().cloned().unwrap_or_else(|| Arc::from("$"));
+            if pipe.is_assign {
+                self.set_var(&name, value.clone())?;
+            } else {
+                self.vars.push((name, value.clone()));
+            }
+        }
+        Ok(value)
+    }
+
+    fn not_a_function(&mut self, args: &'a [Arg], has_final: bool) -> ExecResult<()> {
+        if args.len() > 1 || has_final {
+            let first = args.first().map(|a| a.to_string()).unwrap_or_default();
+            return Err(self.errorf(format!("can't give argument to non-function {first}")));
+        }
+        Ok(())
+    }
+
+    fn eval_command(&mut self, dot: &Val, cmd: &'a CommandNode, fin: Option<Val>) -> ExecResult<Val> {
+        self.fuel()?;
+        let Some(first) = cmd.args.first() else {
+            return Err(self.errorf("empty command"));
+        };
+        match first {
+            Arg::Field(f) => {
+                self.at(f.pos, NodeText::Arg(first));
+                return self.eval_field_chain(dot, dot.clone(), first, &f.ident, &cmd.args, fin);
+            }
+            Arg::Chain(c) => return self.eval_chain(dot, first, c, &cmd.args, fin),
+            Arg::Identifier(id) => return self.eval_function(dot, id, first, Some(cmd), &cmd.args, fin),
+            Arg::Pipe(p) => {
+                self.not_a_function(&cmd.args, fin.is_some())?;
+                return stacker::maybe_grow(STACK_RED_ZONE, STACK_GROW, || self.eval_pipeline(dot, p));
+            }
+            Arg::Variable(v) => return self.eval_variable(dot, first, v, &cmd.args, fin),
+            _ => {}
+        }
+        self.at(first.pos(), NodeText::Arg(first));
+        self.not_a_function(&cmd.args, fin.is_some())?;
+        match first {
+            Arg::Bool(b) => Ok(Val::Concrete(Value::Bool(b.value))),
+            Arg::Dot(_) => Ok(dot.clone()),
+            Arg::Nil(_) => Err(self.errorf("nil is not a command")),
+            Arg::Number(n) => self.ideal_constant(first, n),
+            Arg::String(s) => Ok(Val::Concrete(Value::String(s.text.clone()))),
+            _ => Err(self.errorf(format!("can't evaluate command {:?}", first.to_string()))),
+        }
+    }
+
+    /// Go's `idealConstant`: a number literal with no type context.
+    fn ideal_constant(&mut self, node: &'a Arg, n: &NumberNode) -> ExecResult<Val> {
+        self.at(n.pos, NodeText::Arg(node));
+        let text = &*n.text;
+        let is_hex_int = text.len() > 2
+            && text.starts_with('0')
+            && matches!(text.as_bytes().get(1), Some(b'x' | b'X'))
+            && !text.contains(['p', 'P']);
+        let is_rune = text.starts_with('\'');
+        if n.is_complex {
+            return Err(self.errorf(format!("complex constant {text} is not supported")));
+        }
+        if n.is_float && !is_hex_int && !is_rune && text.contains(['.', 'e', 'E', 'p', 'P']) {
+            return Ok(Val::Concrete(Value::Float(n.float64)));
+        }
+        if n.is_int {
+            return Ok(Val::Concrete(Value::Int(n.int64)));
+        }
+        if n.is_uint {
+            return Err(self.errorf(format!("{text} overflows int")));
+        }
+        Ok(Val::Invalid)
+    }
+
+    fn eval_chain(
+        &mut self,
+        dot: &Val,
+        node: &'a Arg,
+        chain: &'a ChainNode,
+        args: &'a [Arg],
+        fin: Option<Val>,
+    ) -> ExecResult<Val> {
+        self.at(chain.pos, NodeText::Arg(node));
+        if chain.field.is_empty() {
+            return Err(self.errorf("internal error: no fields in evalChainNode"));
+        }
+        if matches!(*chain.node, Arg::Nil(_)) {
+            return Err(self.errorf(format!("indirection through explicit nil in {node}")));
+        }
+        let pipe = self.eval_arg(dot, None, &chain.node)?;
+        self.eval_field_chain(dot, pipe, node, &chain.field, args, fin)
+    }
+
+    fn eval_variable(
+        &mut self,
+        dot: &Val,
+        node: &'a Arg,
+        var: &'a VariableNode,
+        args: &'a [Arg],
+        fin: Option<Val>,
+    ) -> ExecResult<Val> {
+        self.at(var.pos, NodeText::Arg(node));
+        let name = var.ident.first().map_or("$", |s| &**s);
+        let value = self.var_value(name)?;
+        if var.ident.len() == 1 {
+            self.not_a_function(args, fin.is_some())?;
+            return Ok(value);
+        }
+        self.eval_field_chain(dot, value, node, &var.ident[1..], args, fin)
+    }
+
+    fn eval_field_chain(
+        &mut self,
+        dot: &Val,
+        mut receiver: Val,
+        node: &'a Arg,
+        idents: &'a [Arc<str>],
+        args: &'a [Arg],
+        fin: Option<Val>,
+    ) -> ExecResult<Val> {
+        let Some((last, init)) = idents.split_last() else {
+            return Ok(receiver);
+        };
+        for ident in init {
+            receiver = self.eval_field(dot, ident, node, &[], None, receiver)?;
+        }
+        self.eval_field(dot, last, node, args, fin, receiver)
+    }
+
+    /// Go's `evalField`: `.Name` on a map (key), a struct (field) or any
+    /// object (method).
+    fn eval_field(
+        &mut self,
+        dot: &Val,
+        name: &str,
+        node: &'a Arg,
+        args: &'a [Arg],
+        fin: Option<Val>,
+        receiver: Val,
+    ) -> ExecResult<Val> {
+        let strict = self.set.options.strict;
+        let typ = receiver.static_type();
+        let value = match &receiver {
+            Val::Invalid => {
+                if strict {
+                    return Err(self.errorf(format!("nil data; no entry for key {name:?}")));
+                }
+                return Ok(Val::Invalid);
+            }
+            Val::Iface(Value::Nil) => {
+                return Err(self.errorf(format!("nil pointer evaluating {typ}.{name}")));
+            }
+            Val::Iface(v) | Val::Concrete(v) => v.clone(),
+        };
+        let has_args = args.len() > 1 || fin.is_some();
+        match &value {
+            Value::Object(o) => {
+                if let Some(sig) = o.method(name) {
+                    let callee = Callee::Method(value.clone());
+                    return self.eval_call(dot, callee, sig, node, name, args, fin, o.as_ref());
+                }
+                if let Some(field) = o.field(name) {
+                    if has_args {
+                        return Err(self.errorf(format!(
+                            "{name} has arguments but cannot be invoked as function"
+                        )));
+                    }
+                    return Ok(Val::Concrete(field));
+                }
+                if o.go_kind() == GoKind::Map {
+                    if has_args {
+                        return Err(self.errorf(format!("{name} is not a method but has arguments")));
+                    }
+                    let found = o
+                        .map_entries()
+                        .and_then(|e| e.into_iter().find(|(k, _)| &**k == name).map(|(_, v)| v));
+                    return match found {
+                        Some(v) => Ok(Val::Concrete(v)),
+                        None if strict => Err(self.errorf(format!("map has no entry for key {name:?}"))),
+                        None => Ok(Val::Concrete(Value::Nil)),
+                    };
+                }
+            }
+            Value::Map(m) => {
+                if has_args {
+                    return Err(self.errorf(format!("{name} is not a method but has arguments")));
+                }
+                return match m.get(name) {
+                    Some(v) => Ok(wrap_elem(m.elem(), v)),
+                    None if strict => Err(self.errorf(format!("map has no entry for key {name:?}"))),
+                    None => Ok(wrap_elem(m.elem(), zero_of(m.elem()))),
+                };
+            }
+            _ => {}
+        }
+        Err(self.errorf(format!("can't evaluate field {name} in type {typ}")))
+    }
+
+    fn eval_function(
+        &mut self,
+        dot: &Val,
+        id: &'a IdentifierNode,
+        node: &'a Arg,
+        cmd: Option<&'a CommandNode>,
+        args: &'a [Arg],
+        fin: Option<Val>,
+    ) -> ExecResult<Val> {
+        self.at(id.pos, NodeText::Arg(node));
+        let name = &*id.ident;
+        let funcs = self.set.funcs;
+        let (callee, sig) = if let Some(f) = funcs.get(name) {
+            (Callee::Func(f), f.signature())
+        } else if let Some(b) = builtins::lookup(name) {
+            (Callee::Builtin(b), b.signature())
+        } else {
+            return Err(self.errorf(format!("{name:?} is not a defined function")));
+        };
+        let _ = cmd;
+        self.eval_call(dot, callee, sig, node, name, args, fin, &NoObject)
+    }
+
+    /// Go's `evalCall`: checks the argument count, converts each argument to
+    /// its parameter type, calls, and wraps a returned error.
+    #[allow(clippy::too_many_arguments)] // mirrors Go's evalCall one to one
+    fn eval_call(
+        &mut self,
+        dot: &Val,
+        callee: Callee<'_>,
+        sig: crate::value::Signature,
+        node: &'a Arg,
+        name: &str,
+        args: &'a [Arg],
+        fin: Option<Val>,
+        receiver: &dyn crate::value::Object,
+    ) -> ExecResult<Val> {
+        // args[0] is the function (or method) itself.
+        let args = args.get(1..).unwrap_or(&[]);
+        let num_in = args.len() + usize::from(fin.is_some());
+        let fixed = sig.params.len();
+        if sig.variadic.is_some() {
+            if num_in < fixed {
+                return Err(self.errorf(format!(
+                    "wrong number of args for {name}: want at least {fixed} got {}",
+                    args.len()
+                )));
+            }
+        } else if num_in != fixed {
+            return Err(self.errorf(format!(
+                "wrong number of args for {name}: want {fixed} got {num_in}"
+            )));
+        }
+        let param_type = |i: usize| -> GoType {
+            sig.params
+                .get(i)
+                .copied()
+                .or(sig.variadic)
+                .unwrap_or(GoType::Any)
+        };
+
+        // Builtin and/or short-circuit: arguments are evaluated one by one.
+        if let Callee::Builtin(b @ (Builtin::And | Builtin::Or)) = callee {
+            let is_or = b == Builtin::Or;
+            let mut v = Val::Invalid;
+            for arg in args {
+                v = self.eval_arg(dot, Some(GoType::Reflect), arg)?;
+                if v.truth() == is_or {
+                    return Ok(v);
+                }
+            }
+            if let Some(f) = fin {
+                v = self.validate_type(f, Some(GoType::Reflect))?;
+            }
+            return Ok(v);
+        }
+
+        let mut argv: Vec<Val> = Vec::with_capacity(num_in);
+        for (i, arg) in args.iter().enumerate() {
+            argv.push(self.eval_arg(dot, Some(param_type(i)), arg)?);
+        }
+        if let Some(f) = fin {
+            let t = param_type(num_in - 1);
+            argv.push(self.validate_type(f, Some(t))?);
+        }
+
+        self.at(node.pos(), NodeText::Arg(node));
+        let result = match callee {
+            Callee::Builtin(Builtin::Call) => {
+                let callee_name = args.first().map(|a| a.to_string()).unwrap_or_default();
+                builtins::call(&callee_name, &argv)
+            }
+            Callee::Builtin(b) => builtins::apply(b, &argv),
+            Callee::Func(f) => {
+                let values: Vec<Value> = argv.into_iter().map(Val::into_value).collect();
+                let mut ctx = CallContext { state: self };
+                f.call(&mut ctx, &values).map(Val::Iface)
+            }
+            Callee::Method(_) => {
+                let values: Vec<Value> = argv.into_iter().map(Val::into_value).collect();
+                receiver
+                    .call_method(name, &values)
+                    .map(Val::Iface)
+                    .map_err(FuncError::new)
+            }
+        };
+        match result {
+            Ok(v) => Ok(v),
+            Err(err) => {
+                self.at(node.pos(), NodeText::Arg(node));
+                if err.is_limit() {
+                    let msg = err.message();
+                    return Err(self.errorf(msg).limit());
+                }
+                Err(self.error(ExecMsg::Call {
+                    func: name.to_owned(),
+                    err,
+                }))
+            }
+        }
+    }
+
+    /// Go's `validateType`: checks (and converts) a computed value for a
+    /// parameter of type `typ` (`None`: no particular type).
+    fn validate_type(&mut self, value: Val, typ: Option<GoType>) -> ExecResult<Val> {
+        let Some(typ) = typ else {
+            return Ok(value);
+        };
+        if typ == GoType::Reflect {
+            return Ok(value);
+        }
+        let v = match value {
+            Val::Invalid => {
+                if can_be_nil(typ) {
+                    return Ok(Val::Concrete(Value::Nil));
+                }
+                return Err(self.errorf(format!("invalid value; expected {}", typ.go_name())));
+            }
+            Val::Iface(Value::Nil) => {
+                if typ == GoType::Any {
+                    return Ok(Val::Iface(Value::Nil));
+                }
+                return Err(self.errorf(format!(
+                    "wrong type for value; expected {}; got interface {{}}",
+                    typ.go_name()
+                )));
+            }
+            Val::Iface(v) | Val::Concrete(v) => v,
+        };
+        if assignable(&v, typ) {
+            return Ok(Val::Concrete(v));
+        }
+        Err(self.errorf(format!(
+            "wrong type for value; expected {}; got {}",
+            typ.go_name(),
+            v.go_type()
+        )))
+    }
+
+    /// Go's `evalArg`: evaluates an argument node for a parameter of type
+    /// `typ`. Constants adapt to the parameter type.
+    fn eval_arg(&mut self, dot: &Val, typ: Option<GoType>, n: &'a Arg) -> ExecResult<Val> {
+        self.at(n.pos(), NodeText::Arg(n));
+        match n {
+            Arg::Dot(_) => return self.validate_type(dot.clone(), typ),
+            Arg::Nil(_) => {
+                return match typ {
+                    None => Ok(Val::Invalid),
+                    Some(GoType::Reflect) => Ok(Val::Invalid),
+                    Some(t) if can_be_nil(t) => Ok(Val::Concrete(Value::Nil)),
+                    Some(t) => Err(self.errorf(format!("cannot assign nil to {}", t.go_name()))),
+                };
+            }
+            Arg::Field(f) => {
+                let v = self.eval_field_chain(dot, dot.clone(), n, &f.ident, std::slice::from_ref(n), None)?;
+                return self.validate_type(v, typ);
+            }
+            Arg::Variable(v) => {
+                let v = self.eval_variable(dot, n, v, &[], None)?;
+                return self.validate_type(v, typ);
+            }
+            Arg::Pipe(p) => {
+                let v = stacker::maybe_grow(STACK_RED_ZONE, STACK_GROW, || self.eval_pipeline(dot, p))?;
+                return self.validate_type(v, typ);
+            }
+            Arg::Identifier(id) => {
+                let v = self.eval_function(dot, id, n, None, std::slice::from_ref(n), None)?;
+                return self.validate_type(v, typ);
+            }
+            Arg::Chain(c) => {
+                let v = self.eval_chain(dot, n, c, &[], None)?;
+                return self.validate_type(v, typ);
+            }
+            _ => {}
+        }
+        let Some(typ) = typ else {
+            return self.eval_empty_interface(dot, n);
+        };
+        match typ {
+            GoType::Bool => match n {
+                Arg::Bool(b) => Ok(Val::Concrete(Value::Bool(b.value))),
+                _ => Err(self.errorf(format!("expected bool; found {n}"))),
+            },
+            GoType::String => match n {
+                Arg::String(s) => Ok(Val::Concrete(Value::String(s.text.clone()))),
+                _ => Err(self.errorf(format!("expected string; found {n}"))),
+            },
+            GoType::Int | GoType::Int64 => match n {
+                Arg::Number(num) if num.is_int => Ok(Val::Concrete(if typ == GoType::Int {
+                    Value::Int(num.int64)
+                } else {
+                    Value::Int64(num.int64)
+                })),
+                _ => Err(self.errorf(format!("expected integer; found {n}"))),
+            },
+            GoType::Float64 => match n {
+                Arg::Number(num) if num.is_float => Ok(Val::Concrete(Value::Float(num.float64))),
+                _ => Err(self.errorf(format!("expected float; found {n}"))),
+            },
+            GoType::Any | GoType::Reflect => self.eval_empty_interface(dot, n),
+            other => Err(self.errorf(format!(
+                "can't handle {n} for arg of type {}",
+                other.go_name()
+            ))),
+        }
+    }
+
+    fn eval_empty_interface(&mut self, _dot: &Val, n: &'a Arg) -> ExecResult<Val> {
+        self.at(n.pos(), NodeText::Arg(n));
+        match n {
+            Arg::Bool(b) => Ok(Val::Concrete(Value::Bool(b.value))),
+            Arg::Number(num) => self.ideal_constant(n, num),
+            Arg::String(s) => Ok(Val::Concrete(Value::String(s.text.clone()))),
+            _ => Err(self.errorf(format!(
+                "can't handle assignment of {n} to empty interface argument"
+            ))),
+        }
+    }
+}
+
+/// A receiver placeholder for plain function calls.
+#[derive(Debug)]
+struct NoObject;
+
+impl crate::value::Object for NoObject {
+    fn go_type(&self) -> std::borrow::Cow<'_, str> {
+        std::borrow::Cow::Borrowed("<nil>")
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+/// Whether Go's `canBeNil` holds for a parameter type.
+fn can_be_nil(t: GoType) -> bool {
+    matches!(
+        t,
+        GoType::Any | GoType::Bytes | GoType::List | GoType::StringList | GoType::Map | GoType::Reflect
+    )
+}
+
+/// Whether a concrete value is assignable to a parameter type.
+fn assignable(v: &Value, t: GoType) -> bool {
+    match t {
+        GoType::Any | GoType::Reflect => true,
+        GoType::String => matches!(v, Value::String(_)),
+        GoType::Int => matches!(v, Value::Int(_)),
+        GoType::Int64 => matches!(v, Value::Int64(_)),
+        GoType::Float64 => matches!(v, Value::Float(_)),
+        GoType::Bool => matches!(v, Value::Bool(_)),
+        GoType::Bytes => matches!(v, Value::Bytes(_)),
+        GoType::List => matches!(v, Value::List(l) if l.elem() == ElemType::Interface),
+        GoType::StringList => matches!(v, Value::List(l) if l.elem() == ElemType::String),
+        GoType::Map => matches!(v, Value::Map(m) if m.elem() == ElemType::Interface),
+        _ => false,
+    }
+}
+
+/// The zero value of a map or slice element type (Go's `reflect.Zero`).
+fn zero_of(elem: ElemType) -> Value {
+    match elem {
+        ElemType::Interface => Value::Nil,
+        ElemType::String => Value::String(Arc::from("")),
+        ElemType::Int => Value::Int(0),
+        ElemType::Int64 => Value::Int64(0),
+        ElemType::Float64 => Value::Float(0.0),
+        ElemType::Bool => Value::Bool(false),
+    }
+}
+
+/// Wraps an element read out of a slice or map with its static type.
+fn wrap_elem(elem: ElemType, v: Value) -> Val {
+    if elem == ElemType::Interface {
+        Val::Iface(v)
+    } else {
+        Val::Concrete(v)
+    }
+}
+
+fn elem_wrapper(elem: ElemType) -> impl Fn(Value) -> Val {
+    move |v| wrap_elem(elem, v)
+}
+
+/// Writes `s` into a `String` (used by the builtins and formatters).
+pub(crate) fn push_display(out: &mut String, v: impl std::fmt::Display) {
+    let _ = write!(out, "{v}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(src: &str, data: Value) -> std::result::Result<String, String> {
+        let mut set = TemplateSet::new(Options::default());
+        set.add("t", src).map_err(|e| e.to_string())?;
+        set.execute("t", &data).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn text_and_fields() {
+        let data = Value::from_iter([("a", Value::from_iter([("b", Value::from("x"))]))]);
+        assert_eq!(render("<{{ .a.b }}>", data).unwrap(), "<x>");
+    }
+
+    #[test]
+    fn self_calling_template_stops_at_the_depth_limit() {
+        let src = r#"{{ define "r" }}{{ template "r" . }}{{ end }}{{ template "r" . }}"#;
+        let mut set = TemplateSet::new(Options {
+            limits: Limits {
+                max_call_depth: 100,
+                ..Limits::default()
+            },
+            ..Options::default()
+        });
+        set.add("t", src).unwrap();
+        let err = set.execute("t", &Value::Nil).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::LimitExceeded);
+        assert!(err.to_string().contains("exceeded maximum template depth (100)"), "{err}");
+    }
+
+    #[test]
+    fn call_depth_just_under_the_limit_succeeds() {
+        // 99 nested calls fit a limit of 100.
+        let mut src = String::new();
+        for i in 0..99 {
+            src.push_str(&format!("{{{{ define \"t{i}\" }}}}{{{{ template \"t{}\" }}}}{{{{ end }}}}", i + 1));
+        }
+        src.push_str("{{ define \"t99\" }}ok{{ end }}{{ template \"t0\" }}");
+        let mut set = TemplateSet::new(Options {
+            limits: Limits {
+                max_call_depth: 100,
+                ..Limits::default()
+            },
+            ..Options::default()
+        });
+        set.add("t", &src).unwrap();
+        assert_eq!(set.execute("t", &Value::Nil).unwrap(), "ok");
+    }
+
+    #[test]
+    fn fuel_runs_out_on_both_sides_of_the_boundary() {
+        let src = "{{ range 10 }}x{{ end }}";
+        let run = |fuel| {
+            let mut set = TemplateSet::new(Options {
+                limits: Limits {
+                    fuel: Some(fuel),
+                    ..Limits::default()
+                },
+                ..Options::default()
+            });
+            set.add("t", src).unwrap();
+            set.execute("t", &Value::Nil)
+        };
+        // Cost: 1 (range node) + 1 (command) + 10 × (1 iteration + 1 text).
+        assert_eq!(run(22).unwrap(), "xxxxxxxxxx");
+        assert_eq!(run(21).unwrap_err().kind(), ErrorKind::LimitExceeded);
+    }
+
+    #[test]
+    fn output_limit_on_both_sides() {
+        let src = "{{ range 10 }}xx{{ end }}";
+        let run = |max_output| {
+            let mut set = TemplateSet::new(Options {
+                limits: Limits {
+                    max_output,
+                    ..Limits::default()
+                },
+                ..Options::default()
+            });
+            set.add("t", src).unwrap();
+            set.execute("t", &Value::Nil)
+        };
+        assert_eq!(run(20).unwrap().len(), 20);
+        assert_eq!(run(19).unwrap_err().kind(), ErrorKind::LimitExceeded);
+    }
+
+    #[test]
+    fn deep_recursion_is_safe_on_a_small_stack() {
+        let handle = std::thread::Builder::new()
+            .stack_size(2 * 1024 * 1024)
+            .spawn(|| {
+                let src = r#"{{ define "r" }}{{ template "r" . }}{{ end }}{{ template "r" . }}"#;
+                let mut set = TemplateSet::new(Options::default());
+                set.add("t", src).unwrap();
+                set.execute("t", &Value::Nil).unwrap_err().kind()
+            })
+            .unwrap();
+        assert_eq!(handle.join().unwrap(), ErrorKind::LimitExceeded);
+    }
 }

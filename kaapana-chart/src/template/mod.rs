@@ -1,13 +1,22 @@
 //! Go's `text/template`: lexer → parser → AST → executor.
+//!
+//! The parser ([`parse_file`]) turns a file into [`ast::Tree`]s; the
+//! executor ([`TemplateSet::execute`]) walks them against data, calling
+//! Go's reflect-level builtins (`builtins`) and the typed function registry
+//! ([`crate::Functions`]). `fmt` ports Go's printing, `escape` the `html`,
+//! `js` and `urlquery` escapers, and `errors` Go's error chain with Helm's
+//! rewrite of it.
 
 pub mod ast;
-mod escape;
+pub(crate) mod builtins;
+pub(crate) mod errors;
+pub(crate) mod escape;
 mod exec;
-mod fmt;
+pub(crate) mod fmt;
 mod lexer;
 mod node_fmt;
 mod parser;
 
-pub use exec::{Options, TemplateSet};
-pub use exec::CallContext;
+pub use exec::{CallContext, Options, TemplateSet};
+pub(crate) use exec::{ExecFailure, Shared};
 pub use parser::{parse_file, ParseConfig};

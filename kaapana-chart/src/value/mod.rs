@@ -11,9 +11,9 @@
 //! `merge` change a map in place and every holder of it sees the change.
 //! Lists are immutable (no Helm function changes a slice in place).
 
-mod json;
+pub(crate) mod json;
 mod strconv;
-mod yaml;
+pub(crate) mod yaml;
 
 pub use json::{from_json, to_json, JsonStyle};
 pub(crate) use strconv::format_float;
@@ -107,6 +107,8 @@ pub struct Map(Arc<MapData>);
 
 struct MapData {
     elem: ElemType,
+    /// A named map type (`common.Values`), if not a plain map.
+    name: Option<&'static str>,
     entries: RwLock<BTreeMap<Arc<str>, Value>>,
 }
 
@@ -334,8 +336,27 @@ impl Map {
     pub fn typed(elem: ElemType, entries: BTreeMap<Arc<str>, Value>) -> Map {
         Map(Arc::new(MapData {
             elem,
+            name: None,
             entries: RwLock::new(entries),
         }))
+    }
+
+    /// A `map[string]interface {}` under a Go type name, such as Helm's
+    /// `common.Values` (what `.Values` and `.` are in a chart template).
+    pub fn named(name: &'static str, entries: BTreeMap<Arc<str>, Value>) -> Map {
+        Map(Arc::new(MapData {
+            elem: ElemType::Interface,
+            name: Some(name),
+            entries: RwLock::new(entries),
+        }))
+    }
+
+    /// The Go type name, as `%T` prints it.
+    pub fn go_type(&self) -> Cow<'static, str> {
+        match self.0.name {
+            Some(n) => Cow::Borrowed(n),
+            None => Cow::Owned(format!("map[string]{}", self.0.elem.go_name())),
+        }
     }
 
     /// The Go element type.
@@ -515,7 +536,7 @@ impl Value {
             Value::String(_) => Cow::Borrowed("string"),
             Value::Bytes(_) => Cow::Borrowed("[]uint8"),
             Value::List(l) => Cow::Owned(format!("[]{}", l.elem().go_name())),
-            Value::Map(m) => Cow::Owned(format!("map[string]{}", m.elem().go_name())),
+            Value::Map(m) => m.go_type(),
             Value::Object(o) => o.go_type(),
         }
     }
@@ -563,13 +584,18 @@ impl Value {
                 l.elem(),
                 l.items().iter().map(Value::deep_copy).collect(),
             )),
-            Value::Map(m) => Value::Map(Map::typed(
-                m.elem(),
-                m.read()
+            Value::Map(m) => {
+                let entries = m
+                    .read()
                     .iter()
                     .map(|(k, v)| (k.clone(), v.deep_copy()))
-                    .collect(),
-            )),
+                    .collect();
+                Value::Map(Map(Arc::new(MapData {
+                    elem: m.elem(),
+                    name: m.0.name,
+                    entries: RwLock::new(entries),
+                })))
+            }
             other => other.clone(),
         }
     }

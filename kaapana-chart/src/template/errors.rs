@@ -1,0 +1,255 @@
+//! Execution errors as Go builds them, and as Helm 4 rewrites them.
+//!
+//! Go's executor formats every error into a string at the point of failure
+//! (`template: file:1:10: executing "name" at <.a.b>: msg`) and wraps the
+//! error a function returned (`error calling include: %w`). Helm 4 walks that
+//! chain afterwards: if every link is a template error, it prints one
+//! three-line block per link; if any link is a plain Go error, it keeps Go's
+//! one-line text; a `fail`/`required` message becomes `execution error at
+//! (loc): msg`. We keep the chain structured so both forms come out exactly.
+
+use std::sync::Arc;
+
+use crate::error::{Error, ErrorKind};
+use crate::funcs::FuncError;
+use crate::template::ast::{Pos, Tree};
+use crate::template::fmt as gofmt;
+use crate::value::Value;
+
+/// Go's `%q` of a string.
+pub(crate) fn quote(s: &str) -> String {
+    gofmt::sprintf("%q", &[Value::from(s)])
+}
+
+/// Where an execution error happened (Go's `ErrorContext`).
+#[derive(Debug, Clone)]
+pub(crate) struct Frame {
+    /// `file:line:col`.
+    location: String,
+    /// Go's `String()` of the node.
+    context: String,
+    file: Arc<str>,
+    source: Arc<str>,
+    pos: usize,
+}
+
+impl Frame {
+    pub(crate) fn new(tree: &Tree, pos: Pos, context: String) -> Frame {
+        let pos = (pos as usize).min(tree.source.len());
+        let before = &tree.source.as_bytes()[..pos];
+        let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+        let col = match before.iter().rposition(|&b| b == b'\n') {
+            Some(nl) => pos - nl - 1,
+            None => pos,
+        };
+        Frame {
+            location: format!("{}:{line}:{col}", tree.parse_name),
+            context,
+            file: tree.parse_name.clone(),
+            source: tree.source.clone(),
+            pos,
+        }
+    }
+}
+
+/// The message part of an execution error.
+#[derive(Debug, Clone)]
+pub(crate) enum ExecMsg {
+    /// A message formatted in place (no wrapped error).
+    Text(String),
+    /// `error calling <func>: <err>`, wrapping the function's error.
+    Call {
+        /// The function name.
+        func: String,
+        /// What it returned.
+        err: FuncError,
+    },
+}
+
+/// Go's `template.ExecError`.
+#[derive(Debug, Clone)]
+pub(crate) struct ExecError {
+    name: Arc<str>,
+    frame: Option<Frame>,
+    msg: ExecMsg,
+    limit: bool,
+}
+
+impl ExecError {
+    pub(crate) fn new(name: Arc<str>, frame: Option<Frame>, msg: ExecMsg) -> ExecError {
+        let limit = matches!(&msg, ExecMsg::Call { err, .. } if err.is_limit());
+        ExecError {
+            name,
+            frame,
+            msg,
+            limit,
+        }
+    }
+
+    /// Marks the error as a resource limit being hit.
+    pub(crate) fn limit(mut self) -> ExecError {
+        self.limit = true;
+        self
+    }
+
+    pub(crate) fn is_limit(&self) -> bool {
+        self.limit
+    }
+
+    /// Go's `err.Error()`.
+    pub(crate) fn go_string(&self) -> String {
+        let mut out = String::new();
+        self.write_go(&mut out);
+        out
+    }
+
+    fn write_go(&self, out: &mut String) {
+        match &self.frame {
+            None => {
+                out.push_str("template: ");
+                out.push_str(&self.name);
+                out.push_str(": ");
+            }
+            Some(f) => {
+                out.push_str("template: ");
+                out.push_str(&f.location);
+                out.push_str(": executing ");
+                out.push_str(&quote(&self.name));
+                out.push_str(" at <");
+                out.push_str(&f.context);
+                out.push_str(">: ");
+            }
+        }
+        match &self.msg {
+            ExecMsg::Text(t) => out.push_str(t),
+            ExecMsg::Call { func, err } => {
+                out.push_str("error calling ");
+                out.push_str(func);
+                out.push_str(": ");
+                out.push_str(&err.message());
+            }
+        }
+    }
+
+    /// The links of the chain if every one is a template error with a
+    /// location (the condition for Helm 4's multi-line form).
+    fn exec_chain(&self) -> Option<Vec<&ExecError>> {
+        let mut chain = vec![self];
+        let mut cur = self;
+        loop {
+            cur.frame.as_ref()?;
+            match &cur.msg {
+                ExecMsg::Text(_) => return Some(chain),
+                ExecMsg::Call { err, .. } => {
+                    let next = err.as_exec()?;
+                    chain.push(next);
+                    cur = next;
+                }
+            }
+        }
+    }
+
+    /// The innermost link: where the failure really is.
+    fn innermost(&self) -> &ExecError {
+        let mut cur = self;
+        while let ExecMsg::Call { err, .. } = &cur.msg {
+            match err.as_exec() {
+                Some(next) => cur = next,
+                None => break,
+            }
+        }
+        cur
+    }
+
+    /// Helm 4's message for an error out of a rendered file
+    /// (`pkg/engine/engine.go`: the `HELM_ERR` rewrite, then the traceable
+    /// multi-line form when the whole chain is template errors).
+    pub(crate) fn helm_message(&self) -> (ErrorKind, String) {
+        let go = self.go_string();
+        let mut tokens = go.splitn(3, ": ");
+        let (_, location, rest) = (tokens.next(), tokens.next(), tokens.next());
+        if let (Some(location), Some(rest)) = (location, rest) {
+            if let Some(msg) = helm_err_payload(rest) {
+                return (
+                    ErrorKind::TemplateAborted,
+                    format!("execution error at ({location}): {msg}"),
+                );
+            }
+        }
+        let Some(chain) = self.exec_chain() else {
+            return (ErrorKind::TemplateExec, go);
+        };
+        let mut out = String::new();
+        let last = chain.len() - 1;
+        for (i, e) in chain.iter().enumerate() {
+            let Some(f) = &e.frame else { continue };
+            let message = match (&e.msg, i == last) {
+                (ExecMsg::Text(t), _) => t.clone(),
+                (ExecMsg::Call { func, .. }, _) => format!("error calling {func}:"),
+            };
+            out.push_str(&f.location);
+            out.push_str("\n  executing ");
+            out.push_str(&quote(&e.name));
+            out.push_str(" at <");
+            out.push_str(&f.context);
+            out.push_str(">:\n    ");
+            out.push_str(&message);
+            out.push('\n');
+        }
+        (ErrorKind::TemplateExec, out.trim().to_owned())
+    }
+
+    /// The crate error, with Helm's message (`helm`) or Go's.
+    pub(crate) fn into_error(self, helm: bool) -> Error {
+        let (kind, message) = if helm {
+            self.helm_message()
+        } else {
+            (ErrorKind::TemplateExec, self.go_string())
+        };
+        let kind = if self.limit {
+            ErrorKind::LimitExceeded
+        } else {
+            kind
+        };
+        let inner = self.innermost();
+        let mut err = Error::new(kind, message);
+        if let Some(f) = &inner.frame {
+            let end = (f.pos + f.context.len()).min(f.source.len());
+            err = err.with_name(&*f.file).with_source(&f.source, f.pos..end);
+        }
+        err
+    }
+}
+
+/// The text between Helm's `HELM_ERR_START` and `HELM_ERR_END` markers, as
+/// Helm's regex `HELM_ERR_START(.*)HELM_ERR_END` finds it (`.` does not match
+/// a newline, and `.*` is greedy).
+pub(crate) fn helm_err_payload(s: &str) -> Option<&str> {
+    const START: &str = "HELM_ERR_START";
+    const END: &str = "HELM_ERR_END";
+    let mut search = 0;
+    while let Some(i) = s[search..].find(START) {
+        let begin = search + i + START.len();
+        let line_end = s[begin..].find('\n').map_or(s.len(), |j| begin + j);
+        if let Some(j) = s[begin..line_end].rfind(END) {
+            return Some(&s[begin..begin + j]);
+        }
+        search = begin;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::helm_err_payload;
+
+    #[test]
+    fn payload_is_greedy_and_single_line() {
+        assert_eq!(helm_err_payload("xHELM_ERR_STARTboomHELM_ERR_END"), Some("boom"));
+        assert_eq!(
+            helm_err_payload("HELM_ERR_STARTaHELM_ERR_END bHELM_ERR_END"),
+            Some("aHELM_ERR_END b")
+        );
+        assert_eq!(helm_err_payload("HELM_ERR_STARTa\nbHELM_ERR_END"), None);
+    }
+}
