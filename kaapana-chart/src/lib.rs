@@ -39,5 +39,5 @@ pub use value::{from_json, to_json, to_yaml, values_from_yaml, JsonStyle};
 #[cfg(feature = "unstable_internals")]
 pub mod internals {
     pub use crate::template::ast;
-    pub use crate::template::parse_file;
+    pub use crate::template::{parse_file, ParseConfig};
 }

@@ -621,8 +621,8 @@ impl<'a, 'o> State<'a, 'o> {
             }
             Some(Value::Int(n)) | Some(Value::Int64(n)) => {
                 if r.pipe.decl.len() > 1 {
+                    // Go reports this at the last node the pipeline evaluated.
                     let shown = gofmt::sprint(&[val.clone().into_value()]);
-                    self.at(r.pos, NodeText::Pipe(&r.pipe));
                     return Err(self.errorf(format!(
                         "can't use {shown} to iterate over more than one variable"
                     )));
