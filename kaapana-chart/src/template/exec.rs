@@ -172,24 +172,20 @@ struct State<'a, 'o> {
 #[derive(Clone, Copy)]
 enum NodeText<'a> {
     Arg(&'a Arg),
-    Command(&'a CommandNode),
     Pipe(&'a PipeNode),
     Action(&'a ActionNode),
     Template(&'a TemplateNode),
     Node(&'a Node),
-    Field(&'a Arg, usize),
 }
 
 impl NodeText<'_> {
     fn render(&self) -> String {
         match self {
             NodeText::Arg(a) => a.to_string(),
-            NodeText::Command(c) => c.to_string(),
             NodeText::Pipe(p) => p.to_string(),
             NodeText::Action(a) => a.to_string(),
             NodeText::Template(t) => t.to_string(),
             NodeText::Node(n) => n.to_string(),
-            NodeText::Field(a, _) => a.to_string(),
         }
     }
 }
@@ -745,6 +741,10 @@ impl<'a, 'o> State<'a, 'o> {
             None => self.write("<no value>"),
             Some(Value::String(s)) => {
                 let s = s.clone();
+                self.write(&s)
+            }
+            Some(Value::Object(o)) if o.template_print().is_some() => {
+                let s = o.template_print().unwrap_or_default();
                 self.write(&s)
             }
             Some(v) => {

@@ -268,6 +268,14 @@ pub trait Object: fmt::Debug + Send + Sync + 'static {
         format!("{{{}}}", self.go_type())
     }
 
+    /// What `{{ obj }}` prints when that differs from `%v`: Go's
+    /// `printableValue` takes the address of a struct whose `String()` has a
+    /// pointer receiver, so `{{ .Capabilities.KubeVersion }}` prints
+    /// `v1.36.0` while `printf "%v"` prints the struct. `None` means "as `%v`".
+    fn template_print(&self) -> Option<String> {
+        None
+    }
+
     /// The object as plain data, the way `encoding/json` sees it (JSON field
     /// names, omitempty applied). Used by `toJson`, `toYaml`, `deepCopy`.
     fn to_data(&self) -> Value {
