@@ -1,0 +1,1 @@
+//! Loading charts from folders and archives. (Being written.)
