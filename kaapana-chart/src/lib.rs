@@ -19,6 +19,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod capabilities;
 pub mod chart;
 mod engine;
 mod error;

@@ -282,6 +282,13 @@ pub trait Object: fmt::Debug + Send + Sync + 'static {
         Value::Nil
     }
 
+    /// For struct-kinded objects: the fields `encoding/json` writes, in the
+    /// struct's declaration order (JSON objects from structs are not
+    /// sorted). `None` means "use [`Object::to_data`]".
+    fn json_fields(&self) -> Option<Vec<(&'static str, Value)>> {
+        None
+    }
+
     /// For map-kinded objects (`.Files`): the entries, for `range`, `index`
     /// and `len`.
     fn map_entries(&self) -> Option<Vec<(Arc<str>, Value)>> {

@@ -1,0 +1,375 @@
+//! `.Capabilities`: what the (absent) cluster offers, as Helm 4.2's
+//! client-only render reports it.
+//!
+//! The defaults were read from the oracle (real Helm v4.2.3, `helm template`
+//! mode): Kubernetes `v1.36.0`, the 55 group/versions of
+//! `api_versions.txt` (in Helm's order), and Helm's build info
+//! `{v4.2   go1.26.6 v1.36}`. `--kube-version` replaces the version and
+//! `--api-versions` appends to the list.
+//!
+//! In templates, `.Capabilities` is a `*common.Capabilities`;
+//! `.Capabilities.KubeVersion` prints `v1.36.0` through its `String()`
+//! method, while `printf "%v"` shows the struct, exactly as Go does.
+
+use std::any::Any;
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::value::{GoKind, GoType, List, Object, Signature, Value};
+
+/// Helm 4.2's default API versions (client-only render), one per line.
+const DEFAULT_API_VERSIONS: &str = include_str!("api_versions.txt");
+
+/// Helm 4.2's default Kubernetes version in client-only mode.
+pub const DEFAULT_KUBE_VERSION: &str = "v1.36.0";
+
+/// `.Capabilities`.
+///
+/// ```
+/// use kaapana_chart::capabilities::Capabilities;
+///
+/// let caps = Capabilities::default();
+/// assert_eq!(caps.kube_version().version(), "v1.36.0");
+/// assert!(caps.has_api_version("apps/v1"));
+/// let older = Capabilities::default().with_kube_version("1.29.3").unwrap();
+/// assert_eq!(older.kube_version().minor(), "29");
+/// ```
+#[derive(Debug, Clone)]
+pub struct Capabilities {
+    kube: KubeVersion,
+    api_versions: Arc<Vec<String>>,
+    helm: BuildInfo,
+}
+
+impl Default for Capabilities {
+    fn default() -> Capabilities {
+        Capabilities {
+            kube: KubeVersion::parse(DEFAULT_KUBE_VERSION).unwrap_or(KubeVersion {
+                version: DEFAULT_KUBE_VERSION.to_owned(),
+                major: "1".to_owned(),
+                minor: "36".to_owned(),
+            }),
+            api_versions: Arc::new(DEFAULT_API_VERSIONS.lines().map(str::to_owned).collect()),
+            helm: BuildInfo::default(),
+        }
+    }
+}
+
+impl Capabilities {
+    /// Replaces the Kubernetes version (Helm's `--kube-version`, e.g.
+    /// `1.29.3` or `v1.29.3`).
+    pub fn with_kube_version(mut self, version: &str) -> Result<Capabilities> {
+        self.kube = KubeVersion::parse(version)?;
+        Ok(self)
+    }
+
+    /// Appends API versions (Helm's `--api-versions`).
+    pub fn with_api_versions<I, S>(mut self, extra: I) -> Capabilities
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let list = Arc::make_mut(&mut self.api_versions);
+        list.extend(extra.into_iter().map(Into::into));
+        self
+    }
+
+    /// The Kubernetes version.
+    pub fn kube_version(&self) -> &KubeVersion {
+        &self.kube
+    }
+
+    /// Whether the API version (`apps/v1`) or resource (`apps/v1/Deployment`)
+    /// is available.
+    pub fn has_api_version(&self, v: &str) -> bool {
+        self.api_versions.iter().any(|a| a == v)
+    }
+
+    /// The available API versions.
+    pub fn api_versions(&self) -> &[String] {
+        &self.api_versions
+    }
+
+    /// The value templates see as `.Capabilities`.
+    pub fn to_value(&self) -> Value {
+        Value::Object(Arc::new(self.clone()))
+    }
+}
+
+impl Object for Capabilities {
+    fn go_type(&self) -> Cow<'_, str> {
+        Cow::Borrowed("*common.Capabilities")
+    }
+    fn go_kind(&self) -> GoKind {
+        GoKind::Ptr
+    }
+    fn field(&self, name: &str) -> Option<Value> {
+        match name {
+            "KubeVersion" => Some(Value::Object(Arc::new(self.kube.clone()))),
+            "APIVersions" => Some(Value::Object(Arc::new(VersionSet(self.api_versions.clone())))),
+            "HelmVersion" => Some(Value::Object(Arc::new(self.helm.clone()))),
+            _ => None,
+        }
+    }
+    fn fmt_go(&self, plus: bool) -> String {
+        // Go prints a pointer to a struct inside another value as &{…} only
+        // at the top level; `{{ .Capabilities }}` shows the struct.
+        let sets = self.api_versions.join(" ");
+        if plus {
+            format!(
+                "&{{KubeVersion:{} APIVersions:[{sets}] HelmVersion:{}}}",
+                self.kube.fmt_go(true),
+                self.helm.fmt_go(true)
+            )
+        } else {
+            format!(
+                "&{{{} [{sets}] {}}}",
+                self.kube.fmt_go(false),
+                self.helm.fmt_go(false)
+            )
+        }
+    }
+    fn template_print(&self) -> Option<String> {
+        // text/template dereferences the pointer before printing.
+        let s = self.fmt_go(false);
+        Some(s.strip_prefix('&').map(str::to_owned).unwrap_or(s))
+    }
+    fn json_fields(&self) -> Option<Vec<(&'static str, Value)>> {
+        Some(vec![
+            ("KubeVersion", Value::Object(Arc::new(self.kube.clone()))),
+            ("APIVersions", Value::Object(Arc::new(VersionSet(self.api_versions.clone())))),
+            ("HelmVersion", Value::Object(Arc::new(self.helm.clone()))),
+        ])
+    }
+    fn to_data(&self) -> Value {
+        Value::from_iter([
+            ("KubeVersion", self.kube.to_data()),
+            (
+                "APIVersions",
+                Value::list(self.api_versions.iter().map(|s| Value::from(s.as_str())).collect()),
+            ),
+            ("HelmVersion", self.helm.to_data()),
+        ])
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// `.Capabilities.KubeVersion`: Helm's `common.KubeVersion`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KubeVersion {
+    version: String,
+    major: String,
+    minor: String,
+}
+
+impl KubeVersion {
+    /// Parses `v1.29.3` or `1.29.3` the way Helm's `ParseKubeVersion`
+    /// does (the version is kept with a `v` prefix).
+    pub fn parse(s: &str) -> Result<KubeVersion> {
+        let bare = s.strip_prefix('v').unwrap_or(s);
+        let mut parts = bare.splitn(3, '.');
+        let major = parts.next().unwrap_or("");
+        let minor = parts.next().unwrap_or("0");
+        let valid = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+        if !valid(major) || !valid(minor) {
+            return Err(Error::new(
+                ErrorKind::InvalidArgument,
+                format!("invalid kube version {s:?}"),
+            ));
+        }
+        let patch = parts.next();
+        let version = match patch {
+            Some(p) => format!("v{major}.{minor}.{p}"),
+            None => format!("v{major}.{minor}.0"),
+        };
+        Ok(KubeVersion {
+            version,
+            major: major.to_owned(),
+            minor: minor.to_owned(),
+        })
+    }
+
+    /// `v1.36.0`.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// `1`.
+    pub fn major(&self) -> &str {
+        &self.major
+    }
+
+    /// `36`.
+    pub fn minor(&self) -> &str {
+        &self.minor
+    }
+}
+
+impl Object for KubeVersion {
+    fn go_type(&self) -> Cow<'_, str> {
+        Cow::Borrowed("common.KubeVersion")
+    }
+    fn go_kind(&self) -> GoKind {
+        GoKind::Struct
+    }
+    fn field(&self, name: &str) -> Option<Value> {
+        match name {
+            "Version" => Some(Value::from(self.version.as_str())),
+            "Major" => Some(Value::from(self.major.as_str())),
+            "Minor" => Some(Value::from(self.minor.as_str())),
+            _ => None,
+        }
+    }
+    fn method(&self, name: &str) -> Option<Signature> {
+        matches!(name, "String" | "GitVersion").then_some(Signature::fixed(&[]))
+    }
+    fn call_method(&self, name: &str, _args: &[Value]) -> std::result::Result<Value, String> {
+        match name {
+            "String" | "GitVersion" => Ok(Value::from(self.version.as_str())),
+            other => Err(format!("{other} is not a method")),
+        }
+    }
+    fn fmt_go(&self, plus: bool) -> String {
+        // The struct has an unexported normalizedVersion field, which %v
+        // prints too.
+        if plus {
+            format!(
+                "{{Version:{v} normalizedVersion:{v} Major:{} Minor:{}}}",
+                self.major,
+                self.minor,
+                v = self.version
+            )
+        } else {
+            format!("{{{v} {v} {} {}}}", self.major, self.minor, v = self.version)
+        }
+    }
+    fn template_print(&self) -> Option<String> {
+        Some(self.version.clone())
+    }
+    fn json_fields(&self) -> Option<Vec<(&'static str, Value)>> {
+        Some(vec![
+            ("Version", Value::from(self.version.as_str())),
+            ("Major", Value::from(self.major.as_str())),
+            ("Minor", Value::from(self.minor.as_str())),
+        ])
+    }
+    fn to_data(&self) -> Value {
+        Value::from_iter([
+            ("Version", Value::from(self.version.as_str())),
+            ("Major", Value::from(self.major.as_str())),
+            ("Minor", Value::from(self.minor.as_str())),
+        ])
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// `.Capabilities.APIVersions`: Helm's `common.VersionSet` (a `[]string`
+/// with a `Has` method).
+#[derive(Debug, Clone)]
+struct VersionSet(Arc<Vec<String>>);
+
+impl Object for VersionSet {
+    fn go_type(&self) -> Cow<'_, str> {
+        Cow::Borrowed("common.VersionSet")
+    }
+    fn go_kind(&self) -> GoKind {
+        GoKind::Slice
+    }
+    fn method(&self, name: &str) -> Option<Signature> {
+        (name == "Has").then_some(Signature::fixed(&[GoType::String]))
+    }
+    fn call_method(&self, name: &str, args: &[Value]) -> std::result::Result<Value, String> {
+        match name {
+            "Has" => {
+                let v = args.first().and_then(Value::as_str).unwrap_or("");
+                Ok(Value::Bool(self.0.iter().any(|a| a == v)))
+            }
+            other => Err(format!("{other} is not a method")),
+        }
+    }
+    fn fmt_go(&self, _plus: bool) -> String {
+        format!("[{}]", self.0.join(" "))
+    }
+    fn to_data(&self) -> Value {
+        Value::List(List::new(self.0.iter().map(|s| Value::from(s.as_str())).collect()))
+    }
+    fn list_items(&self) -> Option<Vec<Value>> {
+        Some(self.0.iter().map(|s| Value::from(s.as_str())).collect())
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// `.Capabilities.HelmVersion`: Helm's `version.BuildInfo`.
+#[derive(Debug, Clone)]
+struct BuildInfo {
+    version: &'static str,
+    go_version: &'static str,
+    kube_client_version: &'static str,
+}
+
+impl Default for BuildInfo {
+    fn default() -> BuildInfo {
+        BuildInfo {
+            version: "v4.2",
+            go_version: "go1.26.6",
+            kube_client_version: "v1.36",
+        }
+    }
+}
+
+impl Object for BuildInfo {
+    fn go_type(&self) -> Cow<'_, str> {
+        Cow::Borrowed("version.BuildInfo")
+    }
+    fn go_kind(&self) -> GoKind {
+        GoKind::Struct
+    }
+    fn field(&self, name: &str) -> Option<Value> {
+        Some(Value::from(match name {
+            "Version" => self.version,
+            "GitCommit" | "GitTreeState" => "",
+            "GoVersion" => self.go_version,
+            "KubeClientVersion" => self.kube_client_version,
+            _ => return None,
+        }))
+    }
+    fn fmt_go(&self, plus: bool) -> String {
+        if plus {
+            format!(
+                "{{Version:{} GitCommit: GitTreeState: GoVersion:{} KubeClientVersion:{}}}",
+                self.version, self.go_version, self.kube_client_version
+            )
+        } else {
+            format!(
+                "{{{}   {} {}}}",
+                self.version, self.go_version, self.kube_client_version
+            )
+        }
+    }
+    fn json_fields(&self) -> Option<Vec<(&'static str, Value)>> {
+        Some(vec![
+            ("version", Value::from(self.version)),
+            ("go_version", Value::from(self.go_version)),
+            ("kube_client_version", Value::from(self.kube_client_version)),
+        ])
+    }
+    fn to_data(&self) -> Value {
+        // encoding/json uses the struct's json tags, with omitempty on the
+        // git fields.
+        Value::from_iter([
+            ("version", Value::from(self.version)),
+            ("go_version", Value::from(self.go_version)),
+            ("kube_client_version", Value::from(self.kube_client_version)),
+        ])
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
