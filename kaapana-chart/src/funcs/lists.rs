@@ -44,7 +44,7 @@ fn slice(list: &Value, indices: &[Value]) -> Result<Value, FuncError> {
         indices.get(1).map_or(0, to_int)
     };
     if start < 0 || end < start || end as u64 > len as u64 {
-        return Err(FuncError::new("reflect.Value.Slice: slice index out of range"));
+        return Err(FuncError::new("reflect.Value.Slice: slice index out of bounds"));
     }
     Ok(Value::List(List::typed(
         l.elem(),

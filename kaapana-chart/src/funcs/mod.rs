@@ -194,6 +194,11 @@ impl FuncError {
         }
     }
 
+    /// Whether this is a plain Go error (not a wrapped or nested one).
+    pub(crate) fn is_plain(&self) -> bool {
+        matches!(self.repr, FuncErrorRepr::Plain(_))
+    }
+
     /// Whether a resource limit caused the error.
     pub fn is_limit(&self) -> bool {
         match &self.repr {

@@ -131,20 +131,31 @@ impl ExecError {
         }
     }
 
-    /// The links of the chain if every one is a template error with a
-    /// location (the condition for Helm 4's multi-line form).
-    fn exec_chain(&self) -> Option<Vec<&ExecError>> {
+    /// The links of the chain if Helm 4 can parse every one as a template
+    /// error (the condition for its multi-line form), plus the text of a
+    /// trailing `template: no template …` error, which Helm keeps as a
+    /// message-only entry. Any other plain error in the chain makes Helm
+    /// keep Go's one-line text.
+    fn exec_chain(&self) -> Option<(Vec<&ExecError>, Option<String>)> {
         let mut chain = vec![self];
         let mut cur = self;
         loop {
             cur.frame.as_ref()?;
             match &cur.msg {
-                ExecMsg::Text(_) => return Some(chain),
-                ExecMsg::Call { err, .. } => {
-                    let next = err.as_exec()?;
-                    chain.push(next);
-                    cur = next;
-                }
+                ExecMsg::Text(_) => return Some((chain, None)),
+                ExecMsg::Call { err, .. } => match err.as_exec() {
+                    Some(next) => {
+                        chain.push(next);
+                        cur = next;
+                    }
+                    None => {
+                        let text = err.message();
+                        if err.is_plain() && text.starts_with("template: no template ") {
+                            return Some((chain, Some(text)));
+                        }
+                        return None;
+                    }
+                },
             }
         }
     }
@@ -176,7 +187,7 @@ impl ExecError {
                 );
             }
         }
-        let Some(chain) = self.exec_chain() else {
+        let Some((chain, tail)) = self.exec_chain() else {
             return (ErrorKind::TemplateExec, go);
         };
         let mut out = String::new();
@@ -195,6 +206,9 @@ impl ExecError {
             out.push_str(">:\n    ");
             out.push_str(&message);
             out.push('\n');
+        }
+        if let Some(tail) = tail {
+            out.push_str(&tail);
         }
         (ErrorKind::TemplateExec, out.trim().to_owned())
     }
@@ -227,16 +241,11 @@ impl ExecError {
 pub(crate) fn helm_err_payload(s: &str) -> Option<&str> {
     const START: &str = "HELM_ERR_START";
     const END: &str = "HELM_ERR_END";
-    let mut search = 0;
-    while let Some(i) = s[search..].find(START) {
-        let begin = search + i + START.len();
-        let line_end = s[begin..].find('\n').map_or(s.len(), |j| begin + j);
-        if let Some(j) = s[begin..line_end].rfind(END) {
-            return Some(&s[begin..begin + j]);
-        }
-        search = begin;
-    }
-    None
+    // The oracle shows a multi-line `fail` message kept whole, so the match
+    // spans newlines; `.*` is greedy, so it runs to the last end marker.
+    let begin = s.find(START)? + START.len();
+    let end = s[begin..].rfind(END)?;
+    Some(&s[begin..begin + end])
 }
 
 #[cfg(test)]
@@ -244,12 +253,12 @@ mod tests {
     use super::helm_err_payload;
 
     #[test]
-    fn payload_is_greedy_and_single_line() {
+    fn payload_is_greedy_and_spans_lines() {
         assert_eq!(helm_err_payload("xHELM_ERR_STARTboomHELM_ERR_END"), Some("boom"));
         assert_eq!(
             helm_err_payload("HELM_ERR_STARTaHELM_ERR_END bHELM_ERR_END"),
             Some("aHELM_ERR_END b")
         );
-        assert_eq!(helm_err_payload("HELM_ERR_STARTa\nbHELM_ERR_END"), None);
+        assert_eq!(helm_err_payload("HELM_ERR_STARTa\nbHELM_ERR_END"), Some("a\nb"));
     }
 }

@@ -79,7 +79,7 @@ impl Val {
     /// Go's `indirectInterface`: the concrete value, or `None` for nil/invalid.
     pub(crate) fn concrete(&self) -> Option<&Value> {
         match self {
-            Val::Invalid | Val::Iface(Value::Nil) => None,
+            Val::Invalid | Val::Iface(Value::Nil) | Val::Concrete(Value::Nil) => None,
             Val::Iface(v) | Val::Concrete(v) => Some(v),
         }
     }
@@ -172,6 +172,7 @@ struct State<'a, 'o> {
 #[derive(Clone, Copy)]
 enum NodeText<'a> {
     Arg(&'a Arg),
+    Command(&'a CommandNode),
     Pipe(&'a PipeNode),
     Action(&'a ActionNode),
     Template(&'a TemplateNode),
@@ -182,6 +183,7 @@ impl NodeText<'_> {
     fn render(&self) -> String {
         match self {
             NodeText::Arg(a) => a.to_string(),
+            NodeText::Command(c) => c.to_string(),
             NodeText::Pipe(p) => p.to_string(),
             NodeText::Action(a) => a.to_string(),
             NodeText::Template(t) => t.to_string(),
@@ -243,7 +245,7 @@ impl CallContext<'_, '_, '_> {
         };
         let mut out = String::new();
         self.state
-            .run_nested(&tree, Val::Concrete(data), &mut out, self.state.lookup)
+            .run_nested(&tree, data_val(data), &mut out, self.state.lookup)
             .map_err(FuncError::from_exec)?;
         Ok(out)
     }
@@ -296,7 +298,7 @@ impl CallContext<'_, '_, '_> {
         };
         let mut out = String::new();
         self.state
-            .run_nested(&tree, Val::Concrete(data), &mut out, &lookup)
+            .run_nested(&tree, data_val(data), &mut out, &lookup)
             .map_err(|e| {
                 FuncError::wrap(
                     format!("error during tpl function execution for {source:?}: "),
@@ -317,6 +319,15 @@ impl CallContext<'_, '_, '_> {
             )));
         }
         Ok(())
+    }
+}
+
+/// The data of a nested execution: Go's `reflect.ValueOf(data)`, which is
+/// the invalid value for a nil interface.
+fn data_val(data: Value) -> Val {
+    match data {
+        Value::Nil => Val::Invalid,
+        v => Val::Concrete(v),
     }
 }
 
@@ -922,7 +933,8 @@ impl<'a, 'o> State<'a, 'o> {
             Value::Object(o) => {
                 if let Some(sig) = o.method(name) {
                     let callee = Callee::Method(value.clone());
-                    return self.eval_call(dot, callee, sig, node, name, args, fin, o.as_ref());
+                    let site = (node.pos(), NodeText::Arg(node));
+                    return self.eval_call(dot, callee, sig, site, name, args, fin, o.as_ref());
                 }
                 if let Some(field) = o.field(name) {
                     if has_args {
@@ -980,8 +992,13 @@ impl<'a, 'o> State<'a, 'o> {
         } else {
             return Err(self.errorf(format!("{name:?} is not a defined function")));
         };
-        let _ = cmd;
-        self.eval_call(dot, callee, sig, node, name, args, fin, &NoObject)
+        // Go reports a failed call at the whole command when the function
+        // heads one, and at the identifier when it is a bare argument.
+        let site = match cmd {
+            Some(c) => (c.pos, NodeText::Command(c)),
+            None => (id.pos, NodeText::Arg(node)),
+        };
+        self.eval_call(dot, callee, sig, site, name, args, fin, &NoObject)
     }
 
     /// Go's `evalCall`: checks the argument count, converts each argument to
@@ -992,7 +1009,7 @@ impl<'a, 'o> State<'a, 'o> {
         dot: &Val,
         callee: Callee<'_>,
         sig: crate::value::Signature,
-        node: &'a Arg,
+        site: (Pos, NodeText<'a>),
         name: &str,
         args: &'a [Arg],
         fin: Option<Val>,
@@ -1047,10 +1064,18 @@ impl<'a, 'o> State<'a, 'o> {
             argv.push(self.validate_type(f, Some(t))?);
         }
 
-        self.at(node.pos(), NodeText::Arg(node));
         let result = match callee {
             Callee::Builtin(Builtin::Call) => {
-                let callee_name = args.first().map(|a| a.to_string()).unwrap_or_default();
+                // Go names the callee by its node, or, when it arrives through
+                // the pipeline, by reflect.Value.String() of the value.
+                let callee_name = match args.first() {
+                    Some(a) => a.to_string(),
+                    None => match argv.first().and_then(Val::concrete) {
+                        Some(Value::String(s)) => s.to_string(),
+                        Some(v) => format!("<{} Value>", v.go_type()),
+                        None => "<invalid Value>".to_owned(),
+                    },
+                };
                 builtins::call(&callee_name, &argv)
             }
             Callee::Builtin(b) => builtins::apply(b, &argv),
@@ -1070,7 +1095,7 @@ impl<'a, 'o> State<'a, 'o> {
         match result {
             Ok(v) => Ok(v),
             Err(err) => {
-                self.at(node.pos(), NodeText::Arg(node));
+                self.at(site.0, site.1);
                 if err.is_limit() {
                     let msg = err.message();
                     return Err(self.errorf(msg).limit());

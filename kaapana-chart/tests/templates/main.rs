@@ -16,7 +16,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use kaapana_chart::{values_from_yaml, Engine, TemplateFile, Value};
+use kaapana_chart::{values_from_yaml, Engine, Map, TemplateFile, Value};
 
 /// The name Helm gives the case's template (chart `fixture`).
 const TEMPLATE_NAME: &str = "fixture/templates/case.tpl";
@@ -122,7 +122,11 @@ fn render(case: &Case) -> Result<Outcome, String> {
         values_from_yaml(&case.values).map_err(|e| format!("values.yaml does not parse: {e}"))?;
     // Helm coalesces the chart's values before rendering, which deletes
     // null map entries (not list items).
-    let values = drop_null_entries(&values);
+    // `.Values` is Helm 4's named map type `common.Values`.
+    let values = match drop_null_entries(&values) {
+        Value::Map(m) => Value::Map(Map::named("common.Values", m.read().clone())),
+        other => other,
+    };
     let root = Value::from_iter([("Values", values)]);
     let engine = Engine::new().with_strict(case.strict);
     let files = [TemplateFile::new(
