@@ -81,7 +81,7 @@ pub struct ActionNode {
 /// `else_list` holding a single nested `If`/`With` node.
 #[derive(Debug, Clone)]
 pub struct BranchNode {
-    /// Position of the keyword.
+    /// Position of the controlling pipeline (where Go places the node).
     pub pos: Pos,
     /// The 1-based line of the keyword.
     pub line: u32,
@@ -96,7 +96,7 @@ pub struct BranchNode {
 /// `{{template "name" pipeline}}`.
 #[derive(Debug, Clone)]
 pub struct TemplateNode {
-    /// Position of the action.
+    /// Position of the name string (where Go places the node).
     pub pos: Pos,
     /// The 1-based line.
     pub line: u32,
