@@ -123,11 +123,6 @@ impl Error {
         self
     }
 
-    pub(crate) fn with_line(mut self, line: usize) -> Error {
-        self.repr.line = Some(line);
-        self
-    }
-
     /// Points the error at `span` of `source`, deriving line and column.
     pub(crate) fn with_source(mut self, source: &Arc<str>, span: Range<usize>) -> Error {
         let start = span.start.min(source.len());

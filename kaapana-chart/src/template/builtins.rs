@@ -101,15 +101,6 @@ pub(crate) fn call(name: &str, args: &[Val]) -> Result<Val, FuncError> {
     }
 }
 
-/// The reflect type Go would report for a value in an error.
-fn type_name(v: &Val) -> String {
-    match v {
-        Val::Invalid => "<nil>".to_owned(),
-        Val::Iface(Value::Nil) => "interface {}".to_owned(),
-        Val::Iface(v) | Val::Concrete(v) => v.go_type().into_owned(),
-    }
-}
-
 /// Go's `length`.
 fn length(item: &Val) -> Result<usize, FuncError> {
     match item {

@@ -9,7 +9,6 @@
 //! string; got interface {}`), so [`Val`] keeps the distinction.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Result};
@@ -213,7 +212,8 @@ type ExecResult<T> = std::result::Result<T, ExecError>;
 enum Callee<'f> {
     Builtin(Builtin),
     Func(&'f Function),
-    Method(Value),
+    /// A method of the receiver passed alongside.
+    Method,
 }
 
 /// What a function sees of the running render: the template set (for
@@ -306,6 +306,11 @@ impl CallContext<'_, '_, '_> {
                 )
             })?;
         Ok(out.replace("<no value>", ""))
+    }
+
+    /// How many more bytes the render may produce.
+    pub fn remaining_output(&self) -> usize {
+        self.state.remaining_output()
     }
 
     /// Charges `bytes` of produced data against the render's output limit.
@@ -483,6 +488,13 @@ impl<'a, 'o> State<'a, 'o> {
             }
         }
         Ok(())
+    }
+
+    fn remaining_output(&self) -> usize {
+        self.shared
+            .limits
+            .max_output
+            .saturating_sub(self.shared.output)
     }
 
     fn write(&mut self, s: &str) -> ExecResult<()> {
@@ -760,7 +772,10 @@ impl<'a, 'o> State<'a, 'o> {
             }
             Some(v) => {
                 let mut s = String::new();
-                gofmt::print_value(&mut s, v);
+                let budget = self.remaining_output();
+                if let Err(e) = gofmt::try_print_value(&mut s, v, budget) {
+                    return Err(self.errorf(e.message().to_owned()).limit());
+                }
                 self.write(&s)
             }
         }
@@ -932,7 +947,7 @@ impl<'a, 'o> State<'a, 'o> {
         match &value {
             Value::Object(o) => {
                 if let Some(sig) = o.method(name) {
-                    let callee = Callee::Method(value.clone());
+                    let callee = Callee::Method;
                     let site = (node.pos(), NodeText::Arg(node));
                     return self.eval_call(dot, callee, sig, site, name, args, fin, o.as_ref());
                 }
@@ -1084,7 +1099,7 @@ impl<'a, 'o> State<'a, 'o> {
                 let mut ctx = CallContext { state: self };
                 f.call(&mut ctx, &values).map(Val::Iface)
             }
-            Callee::Method(_) => {
+            Callee::Method => {
                 let values: Vec<Value> = argv.into_iter().map(Val::into_value).collect();
                 receiver
                     .call_method(name, &values)
@@ -1260,7 +1275,6 @@ fn assignable(v: &Value, t: GoType) -> bool {
         GoType::List => matches!(v, Value::List(l) if l.elem() == ElemType::Interface),
         GoType::StringList => matches!(v, Value::List(l) if l.elem() == ElemType::String),
         GoType::Map => matches!(v, Value::Map(m) if m.elem() == ElemType::Interface),
-        _ => false,
     }
 }
 
@@ -1287,11 +1301,6 @@ fn wrap_elem(elem: ElemType, v: Value) -> Val {
 
 fn elem_wrapper(elem: ElemType) -> impl Fn(Value) -> Val {
     move |v| wrap_elem(elem, v)
-}
-
-/// Writes `s` into a `String` (used by the builtins and formatters).
-pub(crate) fn push_display(out: &mut String, v: impl std::fmt::Display) {
-    let _ = write!(out, "{v}");
 }
 
 #[cfg(test)]

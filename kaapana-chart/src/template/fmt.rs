@@ -56,7 +56,9 @@ pub(crate) fn sprint(args: &[Value]) -> String {
 }
 
 /// Go's `fmt.Sprintln(args...)`: operands in their `%v` form, always
-/// separated by a space, and a trailing newline.
+/// separated by a space, and a trailing newline. (The `println` builtin uses
+/// the budgeted [`try_sprintln`].)
+#[cfg(test)]
 pub(crate) fn sprintln(args: &[Value]) -> String {
     let mut out = String::new();
     let mut p = Printer::new(&mut out, DEFAULT_MAX_OUTPUT);
@@ -66,7 +68,9 @@ pub(crate) fn sprintln(args: &[Value]) -> String {
 
 /// What `{{ v }}` writes: text/template's `printValue`, which prints a
 /// missing value as `<no value>` (Helm removes that text from its output
-/// afterwards) and anything else with `fmt.Fprint`, i.e. as `%v`.
+/// afterwards) and anything else with `fmt.Fprint`, i.e. as `%v`. (The
+/// executor uses the budgeted [`try_print_value`].)
+#[cfg(test)]
 pub(crate) fn print_value(out: &mut String, v: &Value) {
     let mut p = Printer::new(out, DEFAULT_MAX_OUTPUT);
     p.print_template_value(v);
@@ -75,10 +79,6 @@ pub(crate) fn print_value(out: &mut String, v: &Value) {
 /// [`sprintf`], failing instead of cutting off when a value is nested deeper
 /// than [`MAX_VALUE_DEPTH`] (a map that contains itself) or the result would
 /// exceed `max_len` bytes (`printf "%999999d"` in a loop).
-#[allow(
-    dead_code,
-    reason = "API for the executor and Sprig's quote; not every caller is wired in yet"
-)]
 pub(crate) fn try_sprintf(format: &str, args: &[Value], max_len: usize) -> Result<String, Error> {
     let mut out = String::with_capacity(format.len().min(max_len));
     let mut p = Printer::new(&mut out, max_len);
@@ -87,10 +87,6 @@ pub(crate) fn try_sprintf(format: &str, args: &[Value], max_len: usize) -> Resul
 }
 
 /// [`sprint`] with the limits of [`try_sprintf`].
-#[allow(
-    dead_code,
-    reason = "API for the executor and Sprig's quote; not every caller is wired in yet"
-)]
 pub(crate) fn try_sprint(args: &[Value], max_len: usize) -> Result<String, Error> {
     let mut out = String::new();
     let mut p = Printer::new(&mut out, max_len);
@@ -99,10 +95,6 @@ pub(crate) fn try_sprint(args: &[Value], max_len: usize) -> Result<String, Error
 }
 
 /// [`sprintln`] with the limits of [`try_sprintf`].
-#[allow(
-    dead_code,
-    reason = "API for the executor and Sprig's quote; not every caller is wired in yet"
-)]
 pub(crate) fn try_sprintln(args: &[Value], max_len: usize) -> Result<String, Error> {
     let mut out = String::new();
     let mut p = Printer::new(&mut out, max_len);
@@ -112,10 +104,6 @@ pub(crate) fn try_sprintln(args: &[Value], max_len: usize) -> Result<String, Err
 
 /// [`print_value`] with the limits of [`try_sprintf`]; `max_len` bounds the
 /// total length of `out`, including what it held before.
-#[allow(
-    dead_code,
-    reason = "API for the executor and Sprig's quote; not every caller is wired in yet"
-)]
 pub(crate) fn try_print_value(out: &mut String, v: &Value, max_len: usize) -> Result<(), Error> {
     let mut p = Printer::new(out, max_len);
     p.print_template_value(v);

@@ -18,5 +18,5 @@ mod node_fmt;
 mod parser;
 
 pub use exec::{CallContext, Options, TemplateSet};
-pub(crate) use exec::{ExecFailure, Shared};
+pub(crate) use exec::Shared;
 pub use parser::{parse_file, ParseConfig};

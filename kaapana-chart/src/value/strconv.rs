@@ -23,6 +23,25 @@ pub(crate) fn format_float(f: f64, fmt: u8, prec: i32) -> String {
         out.push('-');
     }
     let a = f.abs();
+    // A float64 has at most 767 significant decimal digits and 1074
+    // fractional ones; beyond that every digit is zero. Rust's formatter
+    // refuses precisions above 65535 while Go accepts any, so format with a
+    // bounded precision and pad the zeros.
+    const MAX_EXACT: i32 = 1100;
+    if !shortest && prec > MAX_EXACT {
+        let mut s = format_float(f, fmt, MAX_EXACT);
+        let pad = (prec - MAX_EXACT) as usize;
+        match fmt {
+            b'f' | b'F' => s.push_str(&"0".repeat(pad)),
+            b'e' | b'E' => {
+                if let Some(i) = s.rfind(['e', 'E']) {
+                    s.insert_str(i, &"0".repeat(pad));
+                }
+            }
+            _ => {}
+        }
+        return s;
+    }
     match fmt {
         b'f' | b'F' if !shortest => {
             out.push_str(&format!("{:.*}", prec as usize, a));
@@ -207,7 +226,7 @@ mod tests {
 
     #[test]
     fn fixed_precision() {
-        assert_eq!(ff(3.14159, b'f', 2), "3.14");
+        assert_eq!(ff(1.23456, b'f', 2), "1.23");
         assert_eq!(ff(2.5, b'f', 0), "2");
         assert_eq!(ff(1234.5678, b'e', 3), "1.235e+03");
         assert_eq!(ff(0.0, b'e', 2), "0.00e+00");
@@ -216,5 +235,15 @@ mod tests {
         assert_eq!(ff(1e21, b'f', -1), "1000000000000000000000");
         assert_eq!(ff(1e-7, b'e', -1), "1e-07");
         assert_eq!(ff(1e100, b'e', -1), "1e+100");
+    }
+
+    #[test]
+    fn huge_precision_does_not_panic() {
+        let s = ff(0.5, b'f', 70_000);
+        assert_eq!(s.len(), 70_002);
+        assert!(s.starts_with("0.5000"));
+        let e = ff(1.5, b'e', 70_000);
+        assert!(e.starts_with("1.5000") && e.ends_with("e+00"));
+        assert_eq!(ff(1.5, b'g', 70_000), "1.5");
     }
 }
