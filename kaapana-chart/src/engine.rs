@@ -168,6 +168,9 @@ mod tests {
     fn deepest_paths_first_then_descending() {
         let mut v = vec!["a/templates/x", "a/charts/b/templates/y", "a/templates/z"];
         v.sort_by(|a, b| helm_template_order(a, b));
-        assert_eq!(v, ["a/charts/b/templates/y", "a/templates/z", "a/templates/x"]);
+        assert_eq!(
+            v,
+            ["a/charts/b/templates/y", "a/templates/z", "a/templates/x"]
+        );
     }
 }

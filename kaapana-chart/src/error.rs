@@ -195,7 +195,11 @@ impl fmt::Display for Error {
         f.write_str(&self.repr.message)?;
         if f.alternate() {
             self.write_excerpt(f)?;
-            let mut cause = self.repr.cause.as_deref().map(|c| c as &dyn std::error::Error);
+            let mut cause = self
+                .repr
+                .cause
+                .as_deref()
+                .map(|c| c as &dyn std::error::Error);
             while let Some(c) = cause {
                 write!(f, "\n\ncaused by: {c}")?;
                 cause = c.source();

@@ -23,6 +23,7 @@ pub mod capabilities;
 pub mod chart;
 mod engine;
 mod error;
+pub mod files;
 pub mod funcs;
 pub mod limits;
 mod template;

@@ -81,9 +81,16 @@ fn render_fixture(path: &str) -> ExitCode {
         template,
         "fixture/templates",
     )];
-    match Engine::new().with_strict(strict).render_templates(&files, &root) {
+    match Engine::new()
+        .with_strict(strict)
+        .render_templates(&files, &root)
+    {
         Ok(out) => {
-            print!("{}", out.get("fixture/templates/case.tpl").map_or("", String::as_str));
+            print!(
+                "{}",
+                out.get("fixture/templates/case.tpl")
+                    .map_or("", String::as_str)
+            );
             ExitCode::SUCCESS
         }
         Err(e) => {

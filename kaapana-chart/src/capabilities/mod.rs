@@ -107,7 +107,9 @@ impl Object for Capabilities {
     fn field(&self, name: &str) -> Option<Value> {
         match name {
             "KubeVersion" => Some(Value::Object(Arc::new(self.kube.clone()))),
-            "APIVersions" => Some(Value::Object(Arc::new(VersionSet(self.api_versions.clone())))),
+            "APIVersions" => Some(Value::Object(Arc::new(VersionSet(
+                self.api_versions.clone(),
+            )))),
             "HelmVersion" => Some(Value::Object(Arc::new(self.helm.clone()))),
             _ => None,
         }
@@ -138,7 +140,10 @@ impl Object for Capabilities {
     fn json_fields(&self) -> Option<Vec<(&'static str, Value)>> {
         Some(vec![
             ("KubeVersion", Value::Object(Arc::new(self.kube.clone()))),
-            ("APIVersions", Value::Object(Arc::new(VersionSet(self.api_versions.clone())))),
+            (
+                "APIVersions",
+                Value::Object(Arc::new(VersionSet(self.api_versions.clone()))),
+            ),
             ("HelmVersion", Value::Object(Arc::new(self.helm.clone()))),
         ])
     }
@@ -147,7 +152,12 @@ impl Object for Capabilities {
             ("KubeVersion", self.kube.to_data()),
             (
                 "APIVersions",
-                Value::list(self.api_versions.iter().map(|s| Value::from(s.as_str())).collect()),
+                Value::list(
+                    self.api_versions
+                        .iter()
+                        .map(|s| Value::from(s.as_str()))
+                        .collect(),
+                ),
             ),
             ("HelmVersion", self.helm.to_data()),
         ])
@@ -243,7 +253,12 @@ impl Object for KubeVersion {
                 v = self.version
             )
         } else {
-            format!("{{{v} {v} {} {}}}", self.major, self.minor, v = self.version)
+            format!(
+                "{{{v} {v} {} {}}}",
+                self.major,
+                self.minor,
+                v = self.version
+            )
         }
     }
     fn template_print(&self) -> Option<String> {
@@ -296,7 +311,9 @@ impl Object for VersionSet {
         format!("[{}]", self.0.join(" "))
     }
     fn to_data(&self) -> Value {
-        Value::List(List::new(self.0.iter().map(|s| Value::from(s.as_str())).collect()))
+        Value::List(List::new(
+            self.0.iter().map(|s| Value::from(s.as_str())).collect(),
+        ))
     }
     fn list_items(&self) -> Option<Vec<Value>> {
         Some(self.0.iter().map(|s| Value::from(s.as_str())).collect())

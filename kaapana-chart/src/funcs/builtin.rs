@@ -35,16 +35,22 @@ pub(crate) fn register(f: &mut Functions) {
     );
     f.register("println", Signature::variadic(&[], ANY), |ctx, a| {
         let budget = ctx.remaining_output();
-        gofmt::try_sprintln(a, budget).map(Value::from).map_err(limit)
+        gofmt::try_sprintln(a, budget)
+            .map(Value::from)
+            .map_err(limit)
     });
     f.register("html", Signature::variadic(&[], ANY), |_, a| {
-        Ok(Value::from(escape::html_escape(&escape::eval_args_string(a))))
+        Ok(Value::from(escape::html_escape(&escape::eval_args_string(
+            a,
+        ))))
     });
     f.register("js", Signature::variadic(&[], ANY), |_, a| {
         Ok(Value::from(escape::js_escape(&escape::eval_args_string(a))))
     });
     f.register("urlquery", Signature::variadic(&[], ANY), |_, a| {
-        Ok(Value::from(escape::url_query_escape(&escape::eval_args_string(a))))
+        Ok(Value::from(escape::url_query_escape(
+            &escape::eval_args_string(a),
+        )))
     });
 }
 

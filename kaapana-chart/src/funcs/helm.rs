@@ -31,22 +31,30 @@ pub(crate) fn warn_wrap(msg: &str) -> String {
 }
 
 pub(crate) fn register(f: &mut Functions) {
-    f.register("include", Signature::fixed(&[S, ANY]).with_error(), |ctx, a| {
-        let data = a.get(1).cloned().unwrap_or(Value::Nil);
-        ctx.include(str_arg(a, 0), data).map(Value::from)
-    });
+    f.register(
+        "include",
+        Signature::fixed(&[S, ANY]).with_error(),
+        |ctx, a| {
+            let data = a.get(1).cloned().unwrap_or(Value::Nil);
+            ctx.include(str_arg(a, 0), data).map(Value::from)
+        },
+    );
     f.register("tpl", Signature::fixed(&[S, ANY]).with_error(), |ctx, a| {
         let data = a.get(1).cloned().unwrap_or(Value::Nil);
         ctx.execute_source(str_arg(a, 0), data).map(Value::from)
     });
-    f.register("required", Signature::fixed(&[S, ANY]).with_error(), |_, a| {
-        let val = a.get(1).cloned().unwrap_or(Value::Nil);
-        match &val {
-            Value::Nil => Err(FuncError::new(warn_wrap(str_arg(a, 0)))),
-            Value::String(s) if s.is_empty() => Err(FuncError::new(warn_wrap(str_arg(a, 0)))),
-            _ => Ok(val),
-        }
-    });
+    f.register(
+        "required",
+        Signature::fixed(&[S, ANY]).with_error(),
+        |_, a| {
+            let val = a.get(1).cloned().unwrap_or(Value::Nil);
+            match &val {
+                Value::Nil => Err(FuncError::new(warn_wrap(str_arg(a, 0)))),
+                Value::String(s) if s.is_empty() => Err(FuncError::new(warn_wrap(str_arg(a, 0)))),
+                _ => Ok(val),
+            }
+        },
+    );
     f.register("fail", Signature::fixed(&[S]).with_error(), |_, a| {
         Err(FuncError::new(warn_wrap(str_arg(a, 0))))
     });
@@ -103,10 +111,14 @@ pub(crate) fn register(f: &mut Functions) {
             Err(e) => Value::list(vec![Value::from(e.message())]),
         })
     });
-    f.register("lookup", Signature::fixed(&[S, S, S, S]).with_error(), |_, _| {
-        Ok(Value::empty_map())
+    f.register(
+        "lookup",
+        Signature::fixed(&[S, S, S, S]).with_error(),
+        |_, _| Ok(Value::empty_map()),
+    );
+    f.register("getHostByName", Signature::fixed(&[S]), |_, _| {
+        Ok(Value::from(""))
     });
-    f.register("getHostByName", Signature::fixed(&[S]), |_, _| Ok(Value::from("")));
 }
 
 fn json_or_empty(a: &[Value], style: JsonStyle) -> Result<Value, FuncError> {

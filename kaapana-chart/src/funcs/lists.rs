@@ -44,7 +44,9 @@ fn slice(list: &Value, indices: &[Value]) -> Result<Value, FuncError> {
         indices.get(1).map_or(0, to_int)
     };
     if start < 0 || end < start || end as u64 > len as u64 {
-        return Err(FuncError::new("reflect.Value.Slice: slice index out of bounds"));
+        return Err(FuncError::new(
+            "reflect.Value.Slice: slice index out of bounds",
+        ));
     }
     Ok(Value::List(List::typed(
         l.elem(),
@@ -73,11 +75,20 @@ fn parse_go_int(s: &str) -> Option<i64> {
         _ => (false, s),
     };
     let digits = digits.replace('_', "");
-    let (radix, body) = if let Some(r) = digits.strip_prefix("0x").or_else(|| digits.strip_prefix("0X")) {
+    let (radix, body) = if let Some(r) = digits
+        .strip_prefix("0x")
+        .or_else(|| digits.strip_prefix("0X"))
+    {
         (16, r.to_owned())
-    } else if let Some(r) = digits.strip_prefix("0b").or_else(|| digits.strip_prefix("0B")) {
+    } else if let Some(r) = digits
+        .strip_prefix("0b")
+        .or_else(|| digits.strip_prefix("0B"))
+    {
         (2, r.to_owned())
-    } else if let Some(r) = digits.strip_prefix("0o").or_else(|| digits.strip_prefix("0O")) {
+    } else if let Some(r) = digits
+        .strip_prefix("0o")
+        .or_else(|| digits.strip_prefix("0O"))
+    {
         (8, r.to_owned())
     } else if digits.len() > 1 && digits.starts_with('0') {
         (8, digits[1..].to_owned())

@@ -21,8 +21,8 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
-pub use crate::template::CallContext;
 use crate::template::errors::ExecError;
+pub use crate::template::CallContext;
 use crate::value::{Signature, Value};
 
 /// The implementation of a template function: it receives the arguments

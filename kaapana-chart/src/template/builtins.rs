@@ -55,11 +55,16 @@ impl Builtin {
     /// The Go signature.
     pub(crate) fn signature(self) -> Signature {
         match self {
-            Builtin::And | Builtin::Or | Builtin::Eq | Builtin::Index | Builtin::Slice | Builtin::Call => {
-                Signature::variadic(&[R], R)
-            }
+            Builtin::And
+            | Builtin::Or
+            | Builtin::Eq
+            | Builtin::Index
+            | Builtin::Slice
+            | Builtin::Call => Signature::variadic(&[R], R),
             Builtin::Not | Builtin::Len => Signature::fixed(&[R]),
-            Builtin::Ne | Builtin::Lt | Builtin::Le | Builtin::Gt | Builtin::Ge => Signature::fixed(&[R, R]),
+            Builtin::Ne | Builtin::Lt | Builtin::Le | Builtin::Gt | Builtin::Ge => {
+                Signature::fixed(&[R, R])
+            }
         }
         .with_error()
     }
@@ -191,7 +196,7 @@ fn index(item: &Val, indexes: &[Val]) -> Result<Val, FuncError> {
                 let found = o
                     .map_entries()
                     .and_then(|e| e.into_iter().find(|(k, _)| **k == *key).map(|(_, v)| v));
-                Val::Concrete(found.unwrap_or(Value::Nil))
+                Val::Concrete(found.unwrap_or_else(|| o.map_zero()))
             }
             Value::Object(o) if o.go_kind() == GoKind::Slice => {
                 let items = o.list_items().unwrap_or_default();
@@ -291,7 +296,9 @@ fn slice(item: &Val, indexes: &[Val]) -> Result<Val, FuncError> {
     Ok(Val::Concrete(match v {
         Value::String(s) => match s.get(idx[0]..idx[1]) {
             Some(sub) => Value::from(sub),
-            None => Value::from(String::from_utf8_lossy(&s.as_bytes()[idx[0]..idx[1]]).into_owned()),
+            None => {
+                Value::from(String::from_utf8_lossy(&s.as_bytes()[idx[0]..idx[1]]).into_owned())
+            }
         },
         Value::List(l) => Value::List(crate::value::List::typed(
             l.elem(),
@@ -369,7 +376,9 @@ fn eq(arg1: &Val, rest: &[Val]) -> Result<bool, FuncError> {
             false
         } else {
             match k1 {
-                Kind::Bool => matches!((a, b), (Some(Value::Bool(x)), Some(Value::Bool(y))) if x == y),
+                Kind::Bool => {
+                    matches!((a, b), (Some(Value::Bool(x)), Some(Value::Bool(y))) if x == y)
+                }
                 Kind::Float => as_float(a) == as_float(b),
                 Kind::Int => as_int(a) == as_int(b),
                 Kind::String => as_str(a) == as_str(b),
@@ -395,7 +404,9 @@ fn eq(arg1: &Val, rest: &[Val]) -> Result<bool, FuncError> {
                             )));
                         }
                         match (a, b) {
-                            (Some(Value::Object(x)), Some(Value::Object(y))) => std::sync::Arc::ptr_eq(x, y),
+                            (Some(Value::Object(x)), Some(Value::Object(y))) => {
+                                std::sync::Arc::ptr_eq(x, y)
+                            }
                             _ => false,
                         }
                     }
@@ -474,11 +485,17 @@ mod tests {
     fn eq_rules() {
         assert!(eq(&c(Value::Int(1)), &[c(Value::Int64(1))]).unwrap());
         assert_eq!(
-            eq(&c(Value::Int(1)), &[c(Value::Float(1.0))]).unwrap_err().message(),
+            eq(&c(Value::Int(1)), &[c(Value::Float(1.0))])
+                .unwrap_err()
+                .message(),
             "incompatible types for comparison: int and float64"
         );
         assert!(!eq(&Val::Invalid, &[c(Value::from("-"))]).unwrap());
-        assert!(eq(&c(Value::from("a")), &[c(Value::from("b")), c(Value::from("a"))]).unwrap());
+        assert!(eq(
+            &c(Value::from("a")),
+            &[c(Value::from("b")), c(Value::from("a"))]
+        )
+        .unwrap());
     }
 
     #[test]

@@ -254,11 +254,17 @@ mod tests {
 
     #[test]
     fn payload_is_greedy_and_spans_lines() {
-        assert_eq!(helm_err_payload("xHELM_ERR_STARTboomHELM_ERR_END"), Some("boom"));
+        assert_eq!(
+            helm_err_payload("xHELM_ERR_STARTboomHELM_ERR_END"),
+            Some("boom")
+        );
         assert_eq!(
             helm_err_payload("HELM_ERR_STARTaHELM_ERR_END bHELM_ERR_END"),
             Some("aHELM_ERR_END b")
         );
-        assert_eq!(helm_err_payload("HELM_ERR_STARTa\nbHELM_ERR_END"), Some("a\nb"));
+        assert_eq!(
+            helm_err_payload("HELM_ERR_STARTa\nbHELM_ERR_END"),
+            Some("a\nb")
+        );
     }
 }

@@ -16,7 +16,7 @@ use crate::funcs::{FuncError, Function, Functions};
 use crate::limits::{Limits, MAX_INCLUDE_DEPTH_PER_NAME};
 use crate::template::ast::*;
 use crate::template::builtins::{self, Builtin};
-use crate::template::errors::{ExecError, ExecMsg, Frame};
+use crate::template::errors::{quote, ExecError, ExecMsg, Frame};
 use crate::template::fmt as gofmt;
 use crate::template::parser::{parse_file, ParseConfig};
 use crate::value::{ElemType, GoKind, GoType, Value};
@@ -240,7 +240,8 @@ impl CallContext<'_, '_, '_> {
     pub fn execute_template(&mut self, name: &str, data: Value) -> Result<String, FuncError> {
         let Some(tree) = self.state.lookup.get(name).cloned() else {
             return Err(FuncError::new(format!(
-                "template: no template {name:?} associated with template \"gotpl\""
+                "template: no template {} associated with template \"gotpl\"",
+                quote(name)
             )));
         };
         let mut out = String::new();
@@ -283,12 +284,14 @@ impl CallContext<'_, '_, '_> {
         };
         let trees = parse_file("gotpl", source, &cfg).map_err(|e| {
             FuncError::wrap(
-                format!("cannot parse template {source:?}: "),
+                format!("cannot parse template {}: ", quote(source)),
                 FuncError::new(e.message().to_owned()),
             )
         })?;
         let mut overlay: HashMap<Arc<str>, Arc<Tree>> = HashMap::new();
-        add_trees(&mut overlay, trees, |name| self.state.lookup.get(name).is_some());
+        add_trees(&mut overlay, trees, |name| {
+            self.state.lookup.get(name).is_some()
+        });
         let Some(tree) = overlay.get("gotpl").cloned() else {
             return Ok(String::new());
         };
@@ -301,7 +304,10 @@ impl CallContext<'_, '_, '_> {
             .run_nested(&tree, data_val(data), &mut out, &lookup)
             .map_err(|e| {
                 FuncError::wrap(
-                    format!("error during tpl function execution for {source:?}: "),
+                    format!(
+                        "error during tpl function execution for {}: ",
+                        quote(source)
+                    ),
                     FuncError::from_exec(e),
                 )
             })?;
@@ -410,7 +416,8 @@ impl TemplateSet {
     ) -> std::result::Result<String, ExecFailure> {
         let Some(tree) = self.templates.get(name) else {
             return Err(ExecFailure::NoTemplate(format!(
-                "template: no template {name:?} associated with template \"gotpl\""
+                "template: no template {} associated with template \"gotpl\"",
+                quote(name)
             )));
         };
         let view = SetView {
@@ -466,7 +473,9 @@ impl<'a, 'o> State<'a, 'o> {
 
     /// Builds an execution error at the current node (Go's `s.errorf`).
     fn error(&self, msg: ExecMsg) -> ExecError {
-        let frame = self.node.map(|(pos, text)| Frame::new(self.tree, pos, text.render()));
+        let frame = self
+            .node
+            .map(|(pos, text)| Frame::new(self.tree, pos, text.render()));
         ExecError::new(self.current_name(), frame, msg)
     }
 
@@ -483,7 +492,9 @@ impl<'a, 'o> State<'a, 'o> {
         if let Some(max) = self.shared.limits.fuel {
             if self.shared.fuel_used > max {
                 return Err(self
-                    .errorf(format!("fuel exhausted: the render took more than {max} steps"))
+                    .errorf(format!(
+                        "fuel exhausted: the render took more than {max} steps"
+                    ))
                     .limit());
             }
         }
@@ -579,9 +590,8 @@ impl<'a, 'o> State<'a, 'o> {
             Node::Range(b) => {
                 self.at(b.pos, NodeText::Node(node));
                 let mark = self.vars.len();
-                let result = stacker::maybe_grow(STACK_RED_ZONE, STACK_GROW, || {
-                    self.walk_range(dot, b)
-                });
+                let result =
+                    stacker::maybe_grow(STACK_RED_ZONE, STACK_GROW, || self.walk_range(dot, b));
                 self.vars.truncate(mark);
                 result.map(|_| Flow::Normal)
             }
@@ -629,7 +639,12 @@ impl<'a, 'o> State<'a, 'o> {
             Some(Value::Bytes(b)) => b
                 .iter()
                 .enumerate()
-                .map(|(i, v)| (Val::Concrete(Value::Int(i as i64)), Val::Concrete(Value::Int(i64::from(*v)))))
+                .map(|(i, v)| {
+                    (
+                        Val::Concrete(Value::Int(i as i64)),
+                        Val::Concrete(Value::Int(i64::from(*v))),
+                    )
+                })
                 .collect(),
             Some(Value::Map(m)) => {
                 let wrap = elem_wrapper(m.elem());
@@ -650,7 +665,11 @@ impl<'a, 'o> State<'a, 'o> {
                 let is_int = matches!(val.concrete(), Some(Value::Int(_)));
                 (0..n.max(0))
                     .map(|i| {
-                        let v = if is_int { Value::Int(i) } else { Value::Int64(i) };
+                        let v = if is_int {
+                            Value::Int(i)
+                        } else {
+                            Value::Int64(i)
+                        };
                         (Val::Invalid, Val::Concrete(v))
                     })
                     .collect()
@@ -718,7 +737,7 @@ impl<'a, 'o> State<'a, 'o> {
     fn walk_template(&mut self, dot: &Val, t: &'a TemplateNode) -> ExecResult<()> {
         self.at(t.pos, NodeText::Template(t));
         let Some(tree) = self.lookup.get(&t.name).cloned() else {
-            return Err(self.errorf(format!("template {:?} not defined", &*t.name)));
+            return Err(self.errorf(format!("template {} not defined", quote(&t.name))));
         };
         let new_dot = match &t.pipe {
             Some(p) => self.eval_pipeline(dot, p)?,
@@ -808,7 +827,12 @@ impl<'a, 'o> State<'a, 'o> {
         Ok(())
     }
 
-    fn eval_command(&mut self, dot: &Val, cmd: &'a CommandNode, fin: Option<Val>) -> ExecResult<Val> {
+    fn eval_command(
+        &mut self,
+        dot: &Val,
+        cmd: &'a CommandNode,
+        fin: Option<Val>,
+    ) -> ExecResult<Val> {
         self.fuel()?;
         let Some(first) = cmd.args.first() else {
             return Err(self.errorf("empty command"));
@@ -819,10 +843,14 @@ impl<'a, 'o> State<'a, 'o> {
                 return self.eval_field_chain(dot, dot.clone(), first, &f.ident, &cmd.args, fin);
             }
             Arg::Chain(c) => return self.eval_chain(dot, first, c, &cmd.args, fin),
-            Arg::Identifier(id) => return self.eval_function(dot, id, first, Some(cmd), &cmd.args, fin),
+            Arg::Identifier(id) => {
+                return self.eval_function(dot, id, first, Some(cmd), &cmd.args, fin)
+            }
             Arg::Pipe(p) => {
                 self.not_a_function(&cmd.args, fin.is_some())?;
-                return stacker::maybe_grow(STACK_RED_ZONE, STACK_GROW, || self.eval_pipeline(dot, p));
+                return stacker::maybe_grow(STACK_RED_ZONE, STACK_GROW, || {
+                    self.eval_pipeline(dot, p)
+                });
             }
             Arg::Variable(v) => return self.eval_variable(dot, first, v, &cmd.args, fin),
             _ => {}
@@ -835,7 +863,10 @@ impl<'a, 'o> State<'a, 'o> {
             Arg::Nil(_) => Err(self.errorf("nil is not a command")),
             Arg::Number(n) => self.ideal_constant(first, n),
             Arg::String(s) => Ok(Val::Concrete(Value::String(s.text.clone()))),
-            _ => Err(self.errorf(format!("can't evaluate command {:?}", first.to_string()))),
+            _ => Err(self.errorf(format!(
+                "can't evaluate command {}",
+                quote(&first.to_string())
+            ))),
         }
     }
 
@@ -934,7 +965,7 @@ impl<'a, 'o> State<'a, 'o> {
         let value = match &receiver {
             Val::Invalid => {
                 if strict {
-                    return Err(self.errorf(format!("nil data; no entry for key {name:?}")));
+                    return Err(self.errorf(format!("nil data; no entry for key {}", quote(name))));
                 }
                 return Ok(Val::Invalid);
             }
@@ -961,15 +992,19 @@ impl<'a, 'o> State<'a, 'o> {
                 }
                 if o.go_kind() == GoKind::Map {
                     if has_args {
-                        return Err(self.errorf(format!("{name} is not a method but has arguments")));
+                        return Err(
+                            self.errorf(format!("{name} is not a method but has arguments"))
+                        );
                     }
                     let found = o
                         .map_entries()
                         .and_then(|e| e.into_iter().find(|(k, _)| &**k == name).map(|(_, v)| v));
                     return match found {
                         Some(v) => Ok(Val::Concrete(v)),
-                        None if strict => Err(self.errorf(format!("map has no entry for key {name:?}"))),
-                        None => Ok(Val::Concrete(Value::Nil)),
+                        None if strict => {
+                            Err(self.errorf(format!("map has no entry for key {}", quote(name))))
+                        }
+                        None => Ok(Val::Concrete(o.map_zero())),
                     };
                 }
             }
@@ -979,7 +1014,9 @@ impl<'a, 'o> State<'a, 'o> {
                 }
                 return match m.get(name) {
                     Some(v) => Ok(wrap_elem(m.elem(), v)),
-                    None if strict => Err(self.errorf(format!("map has no entry for key {name:?}"))),
+                    None if strict => {
+                        Err(self.errorf(format!("map has no entry for key {}", quote(name))))
+                    }
                     None => Ok(wrap_elem(m.elem(), zero_of(m.elem()))),
                 };
             }
@@ -1005,7 +1042,7 @@ impl<'a, 'o> State<'a, 'o> {
         } else if let Some(b) = builtins::lookup(name) {
             (Callee::Builtin(b), b.signature())
         } else {
-            return Err(self.errorf(format!("{name:?} is not a defined function")));
+            return Err(self.errorf(format!("{} is not a defined function", quote(name))));
         };
         // Go reports a failed call at the whole command when the function
         // heads one, and at the identifier when it is a bare argument.
@@ -1175,7 +1212,14 @@ impl<'a, 'o> State<'a, 'o> {
                 };
             }
             Arg::Field(f) => {
-                let v = self.eval_field_chain(dot, dot.clone(), n, &f.ident, std::slice::from_ref(n), None)?;
+                let v = self.eval_field_chain(
+                    dot,
+                    dot.clone(),
+                    n,
+                    &f.ident,
+                    std::slice::from_ref(n),
+                    None,
+                )?;
                 return self.validate_type(v, typ);
             }
             Arg::Variable(v) => {
@@ -1183,7 +1227,8 @@ impl<'a, 'o> State<'a, 'o> {
                 return self.validate_type(v, typ);
             }
             Arg::Pipe(p) => {
-                let v = stacker::maybe_grow(STACK_RED_ZONE, STACK_GROW, || self.eval_pipeline(dot, p))?;
+                let v =
+                    stacker::maybe_grow(STACK_RED_ZONE, STACK_GROW, || self.eval_pipeline(dot, p))?;
                 return self.validate_type(v, typ);
             }
             Arg::Identifier(id) => {
@@ -1258,7 +1303,12 @@ impl crate::value::Object for NoObject {
 fn can_be_nil(t: GoType) -> bool {
     matches!(
         t,
-        GoType::Any | GoType::Bytes | GoType::List | GoType::StringList | GoType::Map | GoType::Reflect
+        GoType::Any
+            | GoType::Bytes
+            | GoType::List
+            | GoType::StringList
+            | GoType::Map
+            | GoType::Reflect
     )
 }
 
@@ -1332,7 +1382,11 @@ mod tests {
         set.add("t", src).unwrap();
         let err = set.execute("t", &Value::Nil).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::LimitExceeded);
-        assert!(err.to_string().contains("exceeded maximum template depth (100)"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("exceeded maximum template depth (100)"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -1340,7 +1394,10 @@ mod tests {
         // 99 nested calls fit a limit of 100.
         let mut src = String::new();
         for i in 0..99 {
-            src.push_str(&format!("{{{{ define \"t{i}\" }}}}{{{{ template \"t{}\" }}}}{{{{ end }}}}", i + 1));
+            src.push_str(&format!(
+                "{{{{ define \"t{i}\" }}}}{{{{ template \"t{}\" }}}}{{{{ end }}}}",
+                i + 1
+            ));
         }
         src.push_str("{{ define \"t99\" }}ok{{ end }}{{ template \"t0\" }}");
         let mut set = TemplateSet::new(Options {

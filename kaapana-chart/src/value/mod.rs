@@ -295,6 +295,12 @@ pub trait Object: fmt::Debug + Send + Sync + 'static {
         None
     }
 
+    /// For map-kinded objects: the value a missing key yields (the zero
+    /// value of the map's element type; Go's `reflect.Zero`).
+    fn map_zero(&self) -> Value {
+        Value::Nil
+    }
+
     /// For slice-kinded objects: the items, for `range`, `index` and `len`.
     fn list_items(&self) -> Option<Vec<Value>> {
         None

@@ -59,7 +59,11 @@ pub(crate) fn format_float(f: f64, fmt: u8, prec: i32) -> String {
             } else {
                 digits(a, Some(prec as usize + 1))
             };
-            let p = if shortest { (d.nd() as i32 - 1).max(0) } else { prec };
+            let p = if shortest {
+                (d.nd() as i32 - 1).max(0)
+            } else {
+                prec
+            };
             fmt_e(&mut out, &d, p, fmt);
             out
         }
@@ -128,7 +132,10 @@ impl Digits {
 /// significant digits.
 fn digits(a: f64, sig: Option<usize>) -> Digits {
     if a == 0.0 {
-        return Digits { d: Vec::new(), dp: 0 };
+        return Digits {
+            d: Vec::new(),
+            dp: 0,
+        };
     }
     let s = match sig {
         None => format!("{a:e}"),

@@ -37,7 +37,13 @@ fn hundred_thousand_nested_parentheses() {
         let n = 100_000;
         render(format!("{{{{ {}1{} }}}}", "(".repeat(n), ")".repeat(n))).unwrap_err()
     });
-    assert!(matches!(err.kind(), ErrorKind::TemplateSyntax | ErrorKind::LimitExceeded), "{err}");
+    assert!(
+        matches!(
+            err.kind(),
+            ErrorKind::TemplateSyntax | ErrorKind::LimitExceeded
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -56,7 +62,10 @@ fn self_calling_template() {
             .unwrap_err()
     });
     assert_eq!(err.kind(), ErrorKind::LimitExceeded, "{err}");
-    assert!(err.to_string().contains("exceeded maximum template depth"), "{err}");
+    assert!(
+        err.to_string().contains("exceeded maximum template depth"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -67,8 +76,9 @@ fn self_including_template() {
             .unwrap_err()
     });
     assert!(
-        err.to_string()
-            .ends_with("rendering template has a nested reference name: r: unable to execute template"),
+        err.to_string().ends_with(
+            "rendering template has a nested reference name: r: unable to execute template"
+        ),
         "{}",
         &err.to_string()[err.to_string().len().saturating_sub(200)..]
     );
@@ -77,7 +87,10 @@ fn self_including_template() {
 #[test]
 fn five_mebibytes_of_open_brackets() {
     let err = on_small_stack(|| values_from_yaml(&"[".repeat(5 * 1024 * 1024)).unwrap_err());
-    assert!(matches!(err.kind(), ErrorKind::LimitExceeded | ErrorKind::Yaml), "{err}");
+    assert!(
+        matches!(err.kind(), ErrorKind::LimitExceeded | ErrorKind::Yaml),
+        "{err}"
+    );
 }
 
 #[test]
@@ -90,19 +103,27 @@ fn thirty_thousand_nested_block_sequences() {
         }
         values_from_yaml(&doc).unwrap_err()
     });
-    assert!(matches!(err.kind(), ErrorKind::LimitExceeded | ErrorKind::Yaml), "{err}");
+    assert!(
+        matches!(err.kind(), ErrorKind::LimitExceeded | ErrorKind::Yaml),
+        "{err}"
+    );
 }
 
 #[test]
 fn thirty_thousand_dashes_on_one_line() {
-    let err = on_small_stack(|| values_from_yaml(&format!("{}x\n", "- ".repeat(30_000))).unwrap_err());
-    assert!(matches!(err.kind(), ErrorKind::LimitExceeded | ErrorKind::Yaml), "{err}");
+    let err =
+        on_small_stack(|| values_from_yaml(&format!("{}x\n", "- ".repeat(30_000))).unwrap_err());
+    assert!(
+        matches!(err.kind(), ErrorKind::LimitExceeded | ErrorKind::Yaml),
+        "{err}"
+    );
 }
 
 #[test]
 fn runaway_loop_runs_out_of_fuel() {
     let err = on_small_stack(|| {
-        render("{{ range 1000000000 }}{{ range 1000000000 }}{{ end }}{{ end }}".to_owned()).unwrap_err()
+        render("{{ range 1000000000 }}{{ range 1000000000 }}{{ end }}{{ end }}".to_owned())
+            .unwrap_err()
     });
     assert_eq!(err.kind(), ErrorKind::LimitExceeded, "{err}");
 }

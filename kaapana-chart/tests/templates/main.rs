@@ -100,8 +100,8 @@ fn parse_case(text: &str) -> Result<Case, String> {
 fn read_golden(path: &Path) -> Result<Outcome, String> {
     let text = fs::read_to_string(path)
         .map_err(|e| format!("cannot read golden {}: {e}", path.display()))?;
-    let json: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| format!("bad golden {}: {e}", path.display()))?;
+    let json: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("bad golden {}: {e}", path.display()))?;
     let obj = json
         .as_object()
         .ok_or_else(|| format!("golden {} is not an object", path.display()))?;
@@ -341,14 +341,17 @@ fn mismatch(rel: &str, case: &Case, expected: &Outcome, actual: &Outcome) -> Str
         );
         show_diff(&mut out, expected.text(), actual.text());
     } else {
-        let _ = writeln!(
-            out,
-            "  expected {}, got {}",
-            expected.kind(),
-            actual.kind()
+        let _ = writeln!(out, "  expected {}, got {}", expected.kind(), actual.kind());
+        show_text(
+            &mut out,
+            &format!("expected {}", expected.kind()),
+            expected.text(),
         );
-        show_text(&mut out, &format!("expected {}", expected.kind()), expected.text());
-        show_text(&mut out, &format!("actual {}", actual.kind()), actual.text());
+        show_text(
+            &mut out,
+            &format!("actual {}", actual.kind()),
+            actual.text(),
+        );
     }
     out
 }
@@ -382,7 +385,14 @@ fn run_case(fixtures: &Path, rel_tmpl: &Path) -> Option<String> {
             Ok(t) => t,
             Err(_) => return Some(report(&id, None, None, "the case file is not UTF-8")),
         },
-        Err(e) => return Some(report(&id, None, None, &format!("cannot read the case: {e}"))),
+        Err(e) => {
+            return Some(report(
+                &id,
+                None,
+                None,
+                &format!("cannot read the case: {e}"),
+            ))
+        }
     };
     let case = match parse_case(&text) {
         Ok(c) => c,
