@@ -49,9 +49,10 @@ pub enum ErrorKind {
 /// An error of the Helm engine: a kind, Helm's message, and where it happened.
 ///
 /// ```
-/// use kaapana_chart::{ErrorKind, Template};
+/// use kaapana_chart::{ErrorKind, TemplateSet};
 ///
-/// let err = Template::parse("demo.yaml", "a: {{ .x").unwrap_err();
+/// let mut set = TemplateSet::new(Default::default());
+/// let err = set.add("demo.yaml", "a: {{ .x").unwrap_err();
 /// assert_eq!(err.kind(), ErrorKind::TemplateSyntax);
 /// assert_eq!(err.to_string(), "template: demo.yaml:1: unclosed action");
 /// assert_eq!(err.line(), Some(1));

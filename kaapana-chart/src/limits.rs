@@ -34,7 +34,7 @@ pub const MAX_INCLUDE_DEPTH_PER_NAME: usize = 1_000;
 /// loop iteration and template call costs one unit. A render that runs out
 /// stops with an error instead of running forever. The platform-sized
 /// Kaapana tree needs well under 1% of it.
-pub const DEFAULT_FUEL: u64 = 200_000_000;
+pub const DEFAULT_FUEL: u64 = 50_000_000;
 
 /// Default cap on the bytes one render may produce (all files together,
 /// and any single string a function builds).

@@ -66,29 +66,40 @@ pub(crate) enum ExecMsg {
     },
 }
 
-/// Go's `template.ExecError`.
+/// Go's `template.ExecError`. Boxed, because execution results travel
+/// through every level of the executor and must stay one word wide.
 #[derive(Debug, Clone)]
-pub(crate) struct ExecError {
+pub(crate) struct ExecError(Box<ExecErrorRepr>);
+
+#[derive(Debug, Clone)]
+pub(crate) struct ExecErrorRepr {
     name: Arc<str>,
     frame: Option<Frame>,
     msg: ExecMsg,
     limit: bool,
 }
 
+impl std::ops::Deref for ExecError {
+    type Target = ExecErrorRepr;
+    fn deref(&self) -> &ExecErrorRepr {
+        &self.0
+    }
+}
+
 impl ExecError {
     pub(crate) fn new(name: Arc<str>, frame: Option<Frame>, msg: ExecMsg) -> ExecError {
         let limit = matches!(&msg, ExecMsg::Call { err, .. } if err.is_limit());
-        ExecError {
+        ExecError(Box::new(ExecErrorRepr {
             name,
             frame,
             msg,
             limit,
-        }
+        }))
     }
 
     /// Marks the error as a resource limit being hit.
     pub(crate) fn limit(mut self) -> ExecError {
-        self.limit = true;
+        self.0.limit = true;
         self
     }
 

@@ -626,32 +626,37 @@ impl<'a, 'o> State<'a, 'o> {
         let mark = self.vars.len();
         // Collect the iterations first: a body may change the map it ranges
         // over (Go visits the keys sorted at the start).
-        let items: Vec<(Val, Val)> = match val.concrete() {
-            None => Vec::new(),
+        let items = match val.concrete() {
+            None => Items::List(Vec::new()),
             Some(Value::List(l)) => {
                 let wrap = elem_wrapper(l.elem());
-                l.items()
-                    .iter()
-                    .enumerate()
-                    .map(|(i, v)| (Val::Concrete(Value::Int(i as i64)), wrap(v.clone())))
-                    .collect()
+                Items::List(
+                    l.items()
+                        .iter()
+                        .enumerate()
+                        .map(|(i, v)| (Val::Concrete(Value::Int(i as i64)), wrap(v.clone())))
+                        .collect(),
+                )
             }
-            Some(Value::Bytes(b)) => b
-                .iter()
-                .enumerate()
-                .map(|(i, v)| {
-                    (
-                        Val::Concrete(Value::Int(i as i64)),
-                        Val::Concrete(Value::Int(i64::from(*v))),
-                    )
-                })
-                .collect(),
+            Some(Value::Bytes(b)) => Items::List(
+                b.iter()
+                    .enumerate()
+                    .map(|(i, v)| {
+                        (
+                            Val::Concrete(Value::Int(i as i64)),
+                            Val::Concrete(Value::Int(i64::from(*v))),
+                        )
+                    })
+                    .collect(),
+            ),
             Some(Value::Map(m)) => {
                 let wrap = elem_wrapper(m.elem());
-                m.entries()
-                    .into_iter()
-                    .map(|(k, v)| (Val::Concrete(Value::String(k)), wrap(v)))
-                    .collect()
+                Items::List(
+                    m.entries()
+                        .into_iter()
+                        .map(|(k, v)| (Val::Concrete(Value::String(k)), wrap(v)))
+                        .collect(),
+                )
             }
             Some(Value::Int(n)) | Some(Value::Int64(n)) => {
                 if r.pipe.decl.len() > 1 {
@@ -661,33 +666,27 @@ impl<'a, 'o> State<'a, 'o> {
                         "can't use {shown} to iterate over more than one variable"
                     )));
                 }
-                let n = *n;
+                // Counted lazily: `range 1000000000` must run out of fuel,
+                // not allocate a billion items first.
                 let is_int = matches!(val.concrete(), Some(Value::Int(_)));
-                (0..n.max(0))
-                    .map(|i| {
-                        let v = if is_int {
-                            Value::Int(i)
-                        } else {
-                            Value::Int64(i)
-                        };
-                        (Val::Invalid, Val::Concrete(v))
-                    })
-                    .collect()
+                Items::Count(u64::try_from(*n).unwrap_or(0), is_int)
             }
             Some(Value::Object(o)) => match o.go_kind() {
-                GoKind::Map => o
-                    .map_entries()
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|(k, v)| (Val::Concrete(Value::String(k)), Val::Concrete(v)))
-                    .collect(),
-                GoKind::Slice => o
-                    .list_items()
-                    .unwrap_or_default()
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, v)| (Val::Concrete(Value::Int(i as i64)), Val::Concrete(v)))
-                    .collect(),
+                GoKind::Map => Items::List(
+                    o.map_entries()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|(k, v)| (Val::Concrete(Value::String(k)), Val::Concrete(v)))
+                        .collect(),
+                ),
+                GoKind::Slice => Items::List(
+                    o.list_items()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, v)| (Val::Concrete(Value::Int(i as i64)), Val::Concrete(v)))
+                        .collect(),
+                ),
                 _ => {
                     let shown = gofmt::sprint(&[val.clone().into_value()]);
                     return Err(self.errorf(format!("range can't iterate over {shown}")));
@@ -704,8 +703,9 @@ impl<'a, 'o> State<'a, 'o> {
             }
             return Ok(());
         }
-        for (index, elem) in items {
+        for step in 0..items.len() {
             self.fuel()?;
+            let (index, elem) = items.get(step);
             let decl = &r.pipe.decl;
             if !decl.is_empty() {
                 if r.pipe.is_assign {
@@ -1282,6 +1282,44 @@ impl<'a, 'o> State<'a, 'o> {
             _ => Err(self.errorf(format!(
                 "can't handle assignment of {n} to empty interface argument"
             ))),
+        }
+    }
+}
+
+/// The iterations of a `{{range}}`: collected items, or a count.
+enum Items {
+    List(Vec<(Val, Val)>),
+    Count(u64, bool),
+}
+
+impl Items {
+    fn len(&self) -> u64 {
+        match self {
+            Items::List(v) => v.len() as u64,
+            Items::Count(n, _) => *n,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Iteration `i` as (index, element); Go passes no index for integers.
+    fn get(&self, i: u64) -> (Val, Val) {
+        match self {
+            Items::List(v) => v
+                .get(i as usize)
+                .cloned()
+                .unwrap_or((Val::Invalid, Val::Invalid)),
+            Items::Count(_, is_int) => {
+                let n = i as i64;
+                let v = if *is_int {
+                    Value::Int(n)
+                } else {
+                    Value::Int64(n)
+                };
+                (Val::Invalid, Val::Concrete(v))
+            }
         }
     }
 }
