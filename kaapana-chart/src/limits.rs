@@ -32,8 +32,8 @@ pub const MAX_INCLUDE_DEPTH_PER_NAME: usize = 1_000;
 
 /// Default step budget of one render: each action, command, function call,
 /// loop iteration and template call costs one unit. A render that runs out
-/// stops with an error instead of running forever. The platform-sized
-/// Kaapana tree needs well under 1% of it.
+/// stops with an error instead of running forever, in seconds even in a
+/// debug build.
 pub const DEFAULT_FUEL: u64 = 50_000_000;
 
 /// Default cap on the bytes one render may produce (all files together,
