@@ -12,6 +12,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use crate::value::json::base64_std;
 use crate::value::{ElemType, GoKind, GoType, List, Object, Signature, Value};
 
 /// A chart's files as templates see them.
@@ -177,26 +178,6 @@ impl Object for Files {
     fn as_any(&self) -> &dyn Any {
         self
     }
-}
-
-/// Standard base64 with padding (Go's `base64.StdEncoding`).
-pub(crate) fn base64_std(data: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
-    for chunk in data.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        let idx = |shift: u32| ALPHABET[((n >> shift) & 63) as usize] as char;
-        out.push(idx(18));
-        out.push(idx(12));
-        out.push(if chunk.len() > 1 { idx(6) } else { '=' });
-        out.push(if chunk.len() > 2 { idx(0) } else { '=' });
-    }
-    out
 }
 
 /// A compiled gobwas/glob pattern with `/` as separator.
@@ -425,12 +406,5 @@ mod tests {
         assert!(!m(p, &t));
         let nested = format!("{}x{}", "{a,".repeat(40), "}".repeat(40));
         assert!(m(&nested, "whatever"), "too deep nesting falls back to **");
-    }
-
-    #[test]
-    fn base64_matches_go() {
-        assert_eq!(base64_std(b"hello\nworld\n"), "aGVsbG8Kd29ybGQK");
-        assert_eq!(base64_std(b"a"), "YQ==");
-        assert_eq!(base64_std(b""), "");
     }
 }

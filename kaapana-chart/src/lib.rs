@@ -34,8 +34,8 @@ pub use error::{Error, ErrorKind, Result};
 pub use funcs::{CallContext, FuncError, Functions};
 pub use limits::Limits;
 pub use template::{Options, TemplateSet};
-pub use value::{ElemType, GoKind, GoType, List, Map, Object, Signature, Value};
 pub use value::{from_json, to_json, to_yaml, values_from_yaml, JsonStyle};
+pub use value::{ElemType, GoKind, GoType, List, Map, Object, Signature, Value};
 
 /// Internals (lexer, parser, AST) for tests, benchmarks and fuzzing. Not a
 /// stable API.

@@ -17,9 +17,10 @@
 //! | `getHostByName` | `(name string) string` | DNS disabled: `""` |
 
 use super::{str_arg, FuncError, Functions};
+use crate::value::json::json_kind;
 use crate::value::json::{from_json, to_json, JsonStyle};
 use crate::value::yaml::{from_yaml_array_str, from_yaml_str, to_yaml};
-use crate::value::{GoType, List, Map, Signature, Value};
+use crate::value::{GoType, Map, Signature, Value};
 
 const S: GoType = GoType::String;
 const ANY: GoType = GoType::Any;
@@ -94,6 +95,9 @@ pub(crate) fn register(f: &mut Functions) {
     f.register("fromJson", Signature::fixed(&[S]), |_, a| {
         Ok(match from_json(str_arg(a, 0)) {
             Ok(Value::Map(m)) => Value::Map(m),
+            // JSON null leaves Go's map nil: it prints as map[], like an
+            // empty one.
+            Ok(Value::Nil) => Value::empty_map(),
             Ok(other) => error_map(&format!(
                 "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
                 json_kind(&other)
@@ -132,21 +136,4 @@ fn error_map(msg: &str) -> Value {
     let m = Map::new();
     m.insert("Error", Value::from(msg));
     Value::Map(m)
-}
-
-/// The JSON kind name encoding/json uses in "cannot unmarshal X" errors.
-fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Nil => "null",
-        Value::Bool(_) => "bool",
-        Value::Int(_) | Value::Int64(_) | Value::Float(_) => "number",
-        Value::String(_) => "string",
-        Value::List(_) | Value::Bytes(_) => "array",
-        Value::Map(_) | Value::Object(_) => "object",
-    }
-}
-
-#[allow(dead_code)]
-fn empty_list() -> Value {
-    Value::List(List::new(Vec::new()))
 }

@@ -133,6 +133,7 @@ fn length(item: &Val) -> Result<usize, FuncError> {
 fn index_arg(index: &Val, cap: usize) -> Result<usize, FuncError> {
     let x = match index.concrete() {
         Some(Value::Int(i)) | Some(Value::Int64(i)) => *i,
+        Some(Value::Uint8(u)) => i64::from(*u),
         None => return Err(FuncError::new("cannot index slice/array with nil")),
         Some(other) => {
             return Err(FuncError::new(format!(
@@ -173,14 +174,14 @@ fn index(item: &Val, indexes: &[Val]) -> Result<Val, FuncError> {
             Value::Bytes(b) => {
                 let x = index_arg(idx, b.len())?;
                 match b.get(x) {
-                    Some(e) => Val::Concrete(Value::Int(i64::from(*e))),
+                    Some(e) => Val::Concrete(Value::Uint8(*e)),
                     None => return Err(FuncError::new("reflect: slice index out of range")),
                 }
             }
             Value::String(s) => {
                 let x = index_arg(idx, s.len())?;
                 match s.as_bytes().get(x) {
-                    Some(e) => Val::Concrete(Value::Int(i64::from(*e))),
+                    Some(e) => Val::Concrete(Value::Uint8(*e)),
                     None => return Err(FuncError::new("reflect: string index out of range")),
                 }
             }
@@ -314,18 +315,36 @@ fn slice(item: &Val, indexes: &[Val]) -> Result<Val, FuncError> {
 enum Kind {
     Invalid,
     Bool,
+    Complex,
     Int,
     Float,
     String,
+    Uint,
 }
 
 fn basic_kind(v: Option<&Value>) -> Kind {
     match v {
         Some(Value::Bool(_)) => Kind::Bool,
+        Some(Value::Complex(..)) => Kind::Complex,
         Some(Value::Int(_) | Value::Int64(_)) => Kind::Int,
         Some(Value::Float(_)) => Kind::Float,
         Some(Value::String(_)) => Kind::String,
+        Some(Value::Uint8(_)) => Kind::Uint,
         _ => Kind::Invalid,
+    }
+}
+
+fn as_uint(v: Option<&Value>) -> u64 {
+    match v {
+        Some(Value::Uint8(u)) => u64::from(*u),
+        _ => 0,
+    }
+}
+
+fn as_complex(v: Option<&Value>) -> (f64, f64) {
+    match v {
+        Some(Value::Complex(re, im)) => (*re, *im),
+        _ => (0.0, 0.0),
     }
 }
 
@@ -366,19 +385,27 @@ fn eq(arg1: &Val, rest: &[Val]) -> Result<bool, FuncError> {
         let b = arg.concrete();
         let k2 = basic_kind(b);
         let truth = if k1 != k2 {
-            if a.is_some() && b.is_some() {
+            // Integers compare across signedness.
+            if k1 == Kind::Int && k2 == Kind::Uint {
+                as_int(a) >= 0 && as_int(a) as u64 == as_uint(b)
+            } else if k1 == Kind::Uint && k2 == Kind::Int {
+                as_int(b) >= 0 && as_uint(a) == as_int(b) as u64
+            } else if a.is_some() && b.is_some() {
                 return Err(FuncError::new(format!(
                     "incompatible types for comparison: {} and {}",
                     type_of(a),
                     type_of(b)
                 )));
+            } else {
+                false
             }
-            false
         } else {
             match k1 {
                 Kind::Bool => {
                     matches!((a, b), (Some(Value::Bool(x)), Some(Value::Bool(y))) if x == y)
                 }
+                Kind::Complex => as_complex(a) == as_complex(b),
+                Kind::Uint => as_uint(a) == as_uint(b),
                 Kind::Float => as_float(a) == as_float(b),
                 Kind::Int => as_int(a) == as_int(b),
                 Kind::String => as_str(a) == as_str(b),
@@ -451,6 +478,13 @@ fn lt(arg1: &Val, arg2: &Val) -> Result<bool, FuncError> {
         return Err(FuncError::new("invalid type for comparison"));
     }
     if k1 != k2 {
+        // Integers compare across signedness.
+        if k1 == Kind::Int && k2 == Kind::Uint {
+            return Ok(as_int(a) < 0 || (as_int(a) as u64) < as_uint(b));
+        }
+        if k1 == Kind::Uint && k2 == Kind::Int {
+            return Ok(as_int(b) >= 0 && as_uint(a) < as_int(b) as u64);
+        }
         return Err(FuncError::new(format!(
             "incompatible types for comparison: {} and {}",
             type_of(a),
@@ -458,7 +492,10 @@ fn lt(arg1: &Val, arg2: &Val) -> Result<bool, FuncError> {
         )));
     }
     Ok(match k1 {
-        Kind::Bool | Kind::Invalid => return Err(FuncError::new("invalid type for comparison")),
+        Kind::Uint => as_uint(a) < as_uint(b),
+        Kind::Bool | Kind::Complex | Kind::Invalid => {
+            return Err(FuncError::new("invalid type for comparison"))
+        }
         Kind::Float => as_float(a) < as_float(b),
         Kind::Int => as_int(a) < as_int(b),
         Kind::String => as_str(a) < as_str(b),

@@ -644,7 +644,7 @@ impl<'a, 'o> State<'a, 'o> {
                     .map(|(i, v)| {
                         (
                             Val::Concrete(Value::Int(i as i64)),
-                            Val::Concrete(Value::Int(i64::from(*v))),
+                            Val::Concrete(Value::Uint8(*v)),
                         )
                     })
                     .collect(),
@@ -880,7 +880,10 @@ impl<'a, 'o> State<'a, 'o> {
             && !text.contains(['p', 'P']);
         let is_rune = text.starts_with('\'');
         if n.is_complex {
-            return Err(self.errorf(format!("complex constant {text} is not supported")));
+            return Ok(Val::Concrete(Value::Complex(
+                n.complex128.0,
+                n.complex128.1,
+            )));
         }
         if n.is_float && !is_hex_int && !is_rune && text.contains(['.', 'e', 'E', 'p', 'P']) {
             return Ok(Val::Concrete(Value::Float(n.float64)));

@@ -786,6 +786,23 @@ impl<'b> Printer<'b> {
         self.push_str(ascii(&buf[i..]));
     }
 
+    /// Go's `pp.fmtComplex`: `(re+imi)`, each part formatted as a float
+    /// with the verb, the imaginary part always signed.
+    fn fmt_complex(&mut self, re: f64, im: f64, verb: char, arg: Bad<'_>) {
+        match verb {
+            'v' | 'b' | 'g' | 'G' | 'x' | 'X' | 'f' | 'F' | 'e' | 'E' => {
+                let old_plus = self.f.plus;
+                self.push('(');
+                self.fmt_float_verb(re, verb, arg);
+                self.f.plus = true;
+                self.fmt_float_verb(im, verb, arg);
+                self.push_str("i)");
+                self.f.plus = old_plus;
+            }
+            _ => self.bad_verb(verb, arg),
+        }
+    }
+
     /// Go's `pp.fmtFloat`: the verbs a float64 takes and their default
     /// precisions (`%v` is shortest `%g`).
     fn fmt_float_verb(&mut self, v: f64, verb: char, arg: Bad<'_>) {
@@ -934,6 +951,8 @@ impl<'b> Printer<'b> {
             Value::Bool(b) => self.fmt_bool(*b, verb, bad),
             Value::Int(i) | Value::Int64(i) => self.fmt_int(*i as u64, true, verb, bad),
             Value::Float(f) => self.fmt_float_verb(*f, verb, bad),
+            Value::Uint8(u) => self.fmt_int(u64::from(*u), false, verb, bad),
+            Value::Complex(re, im) => self.fmt_complex(*re, *im, verb, bad),
             Value::String(s) => self.fmt_string(s, verb, bad),
             Value::Bytes(b) => {
                 let name = if self.depth == 0 { "[]byte" } else { "[]uint8" };

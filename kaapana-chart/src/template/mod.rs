@@ -17,6 +17,6 @@ mod lexer;
 mod node_fmt;
 mod parser;
 
-pub use exec::{CallContext, Options, TemplateSet};
 pub(crate) use exec::Shared;
+pub use exec::{CallContext, Options, TemplateSet};
 pub use parser::{parse_file, ParseConfig};

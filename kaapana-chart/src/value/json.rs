@@ -241,6 +241,18 @@ impl Writer {
                     let _ = write!(self.out, "{i}");
                 }
             }
+            Value::Uint8(u) => {
+                if self.sink {
+                    self.size += 3;
+                } else {
+                    let _ = write!(self.out, "{u}");
+                }
+            }
+            Value::Complex(..) => {
+                return Err(JsonCheckError::Unsupported(
+                    "json: unsupported type: complex128".to_owned(),
+                ));
+            }
             Value::Float(f) => {
                 if !f.is_finite() {
                     return Err(JsonCheckError::Unsupported(format!(
@@ -325,6 +337,24 @@ impl Writer {
                 self.leave(ptr, depth);
             }
             Value::Object(o) => {
+                // A struct's fields come out in declaration order, unsorted.
+                if let Some(fields) = o.json_fields() {
+                    self.push("{");
+                    for (i, (k, val)) in fields.iter().enumerate() {
+                        if i > 0 {
+                            self.push(",");
+                        }
+                        self.newline(depth + 1)?;
+                        self.string(k);
+                        self.push(if self.pretty { ": " } else { ":" });
+                        self.value(val, depth + 1)?;
+                    }
+                    if !fields.is_empty() {
+                        self.newline(depth)?;
+                    }
+                    self.push("}");
+                    return Ok(());
+                }
                 let data = o.to_data();
                 if let Value::Object(_) = data {
                     self.push("null");
@@ -338,7 +368,7 @@ impl Writer {
 }
 
 /// `base64.StdEncoding.EncodeToString`.
-fn base64_std(b: &[u8]) -> String {
+pub(crate) fn base64_std(b: &[u8]) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(b.len().div_ceil(3) * 4);
     for chunk in b.chunks(3) {
@@ -753,6 +783,24 @@ impl JsonParser<'_> {
                 Some(c) => return Err(Self::err(c, "in string literal")),
             }
         }
+    }
+}
+
+/// The JSON kind `encoding/json` names in "cannot unmarshal X into …"
+/// errors for a decoded value (`[]byte` and numbers of every Go type
+/// included).
+pub(crate) fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Nil => "null",
+        Value::Bool(_) => "bool",
+        Value::Int(_)
+        | Value::Int64(_)
+        | Value::Float(_)
+        | Value::Uint8(_)
+        | Value::Complex(..) => "number",
+        Value::String(_) | Value::Bytes(_) => "string",
+        Value::List(_) => "array",
+        Value::Map(_) | Value::Object(_) => "object",
     }
 }
 

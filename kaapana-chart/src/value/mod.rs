@@ -47,6 +47,10 @@ pub enum Value {
     Int64(i64),
     /// A Go `float64` (every number read from a values file).
     Float(f64),
+    /// A Go `uint8` (a byte: `index "abc" 0`, an element of a `[]byte`).
+    Uint8(u8),
+    /// A Go `complex128` (a template constant such as `1i`).
+    Complex(f64, f64),
     /// A Go `string`.
     String(Arc<str>),
     /// A Go `[]byte` (`.Files.GetBytes`).
@@ -554,6 +558,8 @@ impl Value {
             Value::Int(_) => Cow::Borrowed("int"),
             Value::Int64(_) => Cow::Borrowed("int64"),
             Value::Float(_) => Cow::Borrowed("float64"),
+            Value::Uint8(_) => Cow::Borrowed("uint8"),
+            Value::Complex(..) => Cow::Borrowed("complex128"),
             Value::String(_) => Cow::Borrowed("string"),
             Value::Bytes(_) => Cow::Borrowed("[]uint8"),
             Value::List(l) => Cow::Owned(format!("[]{}", l.elem().go_name())),
@@ -570,6 +576,8 @@ impl Value {
             Value::Int(_) => "int",
             Value::Int64(_) => "int64",
             Value::Float(_) => "float64",
+            Value::Uint8(_) => "uint8",
+            Value::Complex(..) => "complex128",
             Value::String(_) => "string",
             Value::Bytes(_) | Value::List(_) => "slice",
             Value::Map(_) => "map",
@@ -585,6 +593,8 @@ impl Value {
             Value::Bool(b) => *b,
             Value::Int(i) | Value::Int64(i) => *i != 0,
             Value::Float(f) => *f != 0.0,
+            Value::Uint8(u) => *u != 0,
+            Value::Complex(re, im) => *re != 0.0 || *im != 0.0,
             Value::String(s) => !s.is_empty(),
             Value::Bytes(b) => !b.is_empty(),
             Value::List(l) => !l.is_empty(),
@@ -630,6 +640,8 @@ impl fmt::Debug for Value {
             Value::Int(i) => write!(f, "{i}"),
             Value::Int64(i) => write!(f, "int64({i})"),
             Value::Float(x) => write!(f, "float64({x:?})"),
+            Value::Uint8(u) => write!(f, "uint8({u})"),
+            Value::Complex(re, im) => write!(f, "complex128({re:?}, {im:?})"),
             Value::String(s) => write!(f, "{s:?}"),
             Value::Bytes(b) => write!(f, "bytes({b:?})"),
             Value::List(l) => f.debug_list().entries(l.items()).finish(),
@@ -660,6 +672,8 @@ impl PartialEq for Value {
             (Value::Bool(a), Value::Bool(b)) => a == b,
             (Value::Int(a), Value::Int(b)) | (Value::Int64(a), Value::Int64(b)) => a == b,
             (Value::Float(a), Value::Float(b)) => a == b,
+            (Value::Uint8(a), Value::Uint8(b)) => a == b,
+            (Value::Complex(a, b), Value::Complex(c, d)) => a == c && b == d,
             (Value::String(a), Value::String(b)) => a == b,
             (Value::Bytes(a), Value::Bytes(b)) => a == b,
             (Value::List(a), Value::List(b)) => {

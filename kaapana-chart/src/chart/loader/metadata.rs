@@ -25,6 +25,7 @@
 //! reads `1e+07`, and `.inf`/`.nan` in a string field are YAML errors where
 //! Helm reads `+Inf`/`NaN`.
 
+use crate::value::json::json_kind;
 use std::collections::BTreeMap;
 
 use crate::chart::{Dependency, Lock, Maintainer, Metadata};
@@ -363,18 +364,6 @@ fn is_alias(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-}
-
-/// The JSON kind `encoding/json` names in "cannot unmarshal X".
-fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Nil => "null",
-        Value::Bool(_) => "bool",
-        Value::Int(_) | Value::Int64(_) | Value::Float(_) => "number",
-        Value::String(_) | Value::Bytes(_) => "string",
-        Value::List(_) => "array",
-        Value::Map(_) | Value::Object(_) => "object",
-    }
 }
 
 /// The struct field a JSON key selects, as `encoding/json` picks it: the

@@ -186,6 +186,14 @@ impl Builder {
                 self.scalar(Text::Owned(i.to_string()), Style::Plain)
             }
             Value::Float(f) => self.scalar(Text::Owned(yaml_number(f)), Style::Plain),
+            Value::Uint8(u) => self.scalar(Text::Owned(u.to_string()), Style::Plain),
+            Value::Complex(..) => {
+                // sigs.k8s.io/yaml marshals through encoding/json first.
+                return Err(Error::new(
+                    ErrorKind::Json,
+                    "json: unsupported type: complex128",
+                ));
+            }
             Value::String(s) => {
                 let t = self.json_string(&s)?;
                 let text = match t {

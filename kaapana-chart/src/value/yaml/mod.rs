@@ -32,6 +32,7 @@ mod scanner;
 #[cfg(test)]
 mod tests;
 
+use crate::value::json::json_kind;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -51,18 +52,6 @@ impl Target {
             Target::Map => "map[string]interface {}",
             Target::List => "[]interface {}",
         }
-    }
-}
-
-/// The JSON kind `encoding/json` names in "cannot unmarshal X into…".
-fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Nil => "null",
-        Value::Bool(_) => "bool",
-        Value::Int(_) | Value::Int64(_) | Value::Float(_) => "number",
-        Value::String(_) | Value::Bytes(_) => "string",
-        Value::List(_) => "array",
-        Value::Map(_) | Value::Object(_) => "object",
     }
 }
 
