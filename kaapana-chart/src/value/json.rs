@@ -230,6 +230,32 @@ impl Writer {
         }
     }
 
+    /// A JSON object from `(key, value)` pairs in the order given (sorted
+    /// for maps, declaration order for structs).
+    fn object<'v>(
+        &mut self,
+        entries: impl Iterator<Item = (&'v str, &'v Value)>,
+        depth: usize,
+    ) -> WResult {
+        self.push("{");
+        let mut any = false;
+        for (i, (k, val)) in entries.enumerate() {
+            if i > 0 {
+                self.push(",");
+            }
+            any = true;
+            self.newline(depth + 1)?;
+            self.string(k);
+            self.push(if self.pretty { ": " } else { ":" });
+            self.value(val, depth + 1)?;
+        }
+        if any {
+            self.newline(depth)?;
+        }
+        self.push("}");
+        Ok(())
+    }
+
     fn value_inner(&mut self, v: &Value, depth: usize) -> WResult {
         match v {
             Value::Nil => self.push("null"),
@@ -319,41 +345,14 @@ impl Writer {
                 // nothing that could take its write lock, and a map met
                 // again on the path is a cycle, reported before locking.
                 let entries = m.read();
-                self.push("{");
-                for (i, (k, val)) in entries.iter().enumerate() {
-                    if i > 0 {
-                        self.push(",");
-                    }
-                    self.newline(depth + 1)?;
-                    self.string(k);
-                    self.push(if self.pretty { ": " } else { ":" });
-                    self.value(val, depth + 1)?;
-                }
-                if !entries.is_empty() {
-                    self.newline(depth)?;
-                }
+                self.object(entries.iter().map(|(k, v)| (&**k, v)), depth)?;
                 drop(entries);
-                self.push("}");
                 self.leave(ptr, depth);
             }
             Value::Object(o) => {
                 // A struct's fields come out in declaration order, unsorted.
                 if let Some(fields) = o.json_fields() {
-                    self.push("{");
-                    for (i, (k, val)) in fields.iter().enumerate() {
-                        if i > 0 {
-                            self.push(",");
-                        }
-                        self.newline(depth + 1)?;
-                        self.string(k);
-                        self.push(if self.pretty { ": " } else { ":" });
-                        self.value(val, depth + 1)?;
-                    }
-                    if !fields.is_empty() {
-                        self.newline(depth)?;
-                    }
-                    self.push("}");
-                    return Ok(());
+                    return self.object(fields.iter().map(|(k, v)| (*k, v)), depth);
                 }
                 let data = o.to_data();
                 if let Value::Object(_) = data {
