@@ -6,6 +6,11 @@
 //! Positions are byte offsets into the source text of the file the node was
 //! parsed from ([`Tree::source`]).
 
+// Positions and lines are kept for every node, as Go records them, because
+// tools built on `kaapana_chart::internals` (and error locations) use them;
+// without that feature the executor reads only some of them.
+#![cfg_attr(not(feature = "unstable_internals"), allow(dead_code))]
+
 use std::sync::Arc;
 
 /// A byte offset into a template's source text.

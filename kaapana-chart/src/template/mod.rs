@@ -19,4 +19,5 @@ mod parser;
 
 pub(crate) use exec::Shared;
 pub use exec::{CallContext, Options, TemplateSet};
+#[cfg(feature = "unstable_internals")]
 pub use parser::{parse_file, ParseConfig};

@@ -6,6 +6,9 @@
 //! this test exercises coalescing alone, independent of the YAML reader and
 //! the chart loader.
 
+#[path = "../common/mod.rs"]
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -220,22 +223,9 @@ fn fixture_yaml_reads_as_helm_reads_it() {
     );
 }
 
-/// Runs `f` on a thread with a 2 MiB stack, failing on panic, stack
-/// overflow or slowness.
+/// Runs `f` on a 2 MiB stack, failing on panic, stack overflow or slowness.
 fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    let start = Instant::now();
-    let out = std::thread::Builder::new()
-        .stack_size(2 * 1024 * 1024)
-        .spawn(f)
-        .expect("spawn")
-        .join()
-        .expect("the case panicked or overflowed its stack");
-    assert!(
-        start.elapsed() < Duration::from_secs(20),
-        "took {:?}",
-        start.elapsed()
-    );
-    out
+    common::on_small_stack_within(Duration::from_secs(20), f)
 }
 
 /// `{"a": {"a": … {"leaf": leaf}}}`, `depth` maps deep.

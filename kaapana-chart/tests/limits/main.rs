@@ -2,26 +2,16 @@
 //! public API. Each runs on a 2 MiB thread (a small stack proves that no
 //! recursion is unbounded) and must end in a clear error, quickly.
 
-use std::time::{Duration, Instant};
+#[path = "../common/mod.rs"]
+mod common;
+
+use std::time::Duration;
 
 use kaapana_chart::{values_from_yaml, Engine, ErrorKind, TemplateFile, Value};
 
-/// Runs `f` on a thread with a 2 MiB stack and returns its result, failing
-/// the test if it takes more than a few seconds.
+/// Runs `f` on a 2 MiB stack, failing on panic, stack overflow or slowness.
 fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    let start = Instant::now();
-    let result = std::thread::Builder::new()
-        .stack_size(2 * 1024 * 1024)
-        .spawn(f)
-        .expect("spawn")
-        .join()
-        .expect("the case panicked or overflowed its stack");
-    assert!(
-        start.elapsed() < Duration::from_secs(10),
-        "took {:?}",
-        start.elapsed()
-    );
-    result
+    common::on_small_stack_within(Duration::from_secs(10), f)
 }
 
 fn render(src: String) -> Result<String, kaapana_chart::Error> {

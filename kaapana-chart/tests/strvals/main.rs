@@ -3,6 +3,9 @@
 //! `fixtures/tools/gen-strvals-goldens`), plus the limits we add where Helm
 //! has none, each on a small stack.
 
+#[path = "../common/mod.rs"]
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -155,22 +158,9 @@ fn helm_cases() {
     );
 }
 
-/// Runs `f` on a thread with a 2 MiB stack, failing on panic, stack
-/// overflow or slowness.
+/// Runs `f` on a 2 MiB stack, failing on panic, stack overflow or slowness.
 fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    let start = Instant::now();
-    let out = std::thread::Builder::new()
-        .stack_size(2 * 1024 * 1024)
-        .spawn(f)
-        .expect("spawn")
-        .join()
-        .expect("the case panicked or overflowed its stack");
-    assert!(
-        start.elapsed() < Duration::from_secs(10),
-        "took {:?}",
-        start.elapsed()
-    );
-    out
+    common::on_small_stack_within(Duration::from_secs(10), f)
 }
 
 fn set(expr: String) -> kaapana_chart::Result<Value> {
