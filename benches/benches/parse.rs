@@ -1,0 +1,23 @@
+//! Parse: every template file of an input added to a fresh `TemplateSet`
+//! (lexer → parser → AST, plus registering the file's `define`s).
+
+use kaapana_chart::{Options, TemplateSet};
+use kaapana_chart_benches::{Input, INPUTS};
+
+fn main() {
+    divan::main();
+}
+
+#[divan::bench(args = INPUTS)]
+fn parse(bencher: divan::Bencher<'_, '_>, name: &str) {
+    let input = Input::named(name).expect("benchmark input loads");
+    bencher
+        .counter(divan::counter::BytesCount::new(input.source_bytes()))
+        .bench(|| {
+            let mut set = TemplateSet::new(Options::default());
+            for file in &input.files {
+                set.add(&file.name, &file.source).expect("input parses");
+            }
+            set
+        });
+}

@@ -1,0 +1,25 @@
+//! Render: `Engine::render_templates` of a whole input, which is what Helm's
+//! engine does per chart (parse every file into one set, execute every
+//! non-partial file). The difference to the parse benchmark is execution.
+
+use kaapana_chart::Engine;
+use kaapana_chart_benches::{Input, INPUTS};
+
+fn main() {
+    divan::main();
+}
+
+#[divan::bench(args = INPUTS)]
+fn render(bencher: divan::Bencher<'_, '_>, name: &str) {
+    let input = Input::named(name).expect("benchmark input loads");
+    let engine = Engine::new();
+    let output: usize = input
+        .render(&engine)
+        .expect("input renders")
+        .values()
+        .map(String::len)
+        .sum();
+    bencher
+        .counter(divan::counter::BytesCount::new(output))
+        .bench(|| input.render(&engine).expect("input renders"));
+}
