@@ -49,6 +49,7 @@
 //! `global.a.b`. [`Value`] maps are shared the same way, so these effects
 //! are reproduced exactly.
 
+use crate::template::fmt::go_quote;
 use std::sync::Arc;
 
 use crate::chart::strvals;
@@ -744,13 +745,6 @@ fn copy_value(v: &Value, depth: usize) -> Result<Value> {
 /// Go's `%v` of a value, for warnings.
 fn go_v(v: &Value) -> String {
     crate::template::fmt::sprintf("%v", std::slice::from_ref(v))
-}
-
-/// Go's `%q` of a string.
-fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    crate::template::fmt::append_go_quoted(&mut out, s);
-    out
 }
 
 #[cfg(test)]

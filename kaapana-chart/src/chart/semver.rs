@@ -41,6 +41,7 @@
 //!
 //! [Masterminds/semver]: https://github.com/Masterminds/semver
 
+use crate::template::fmt::go_quote;
 use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt;
@@ -69,13 +70,6 @@ const CONSTRAINT_PARSER_ERROR: &str = "constraint parser error";
 
 fn error(message: impl Into<Cow<'static, str>>) -> Error {
     Error::new(ErrorKind::InvalidArgument, message)
-}
-
-/// Go's `%q` of a string (`strconv.Quote`).
-fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    crate::template::fmt::append_go_quoted(&mut out, s);
-    out
 }
 
 // ---------------------------------------------------------------------------

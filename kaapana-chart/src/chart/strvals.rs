@@ -61,6 +61,7 @@
 //! On error the base map is left exactly as it was (Helm leaves it partly
 //! updated, but every Helm caller discards it on error).
 
+use crate::template::fmt::go_quote;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -946,13 +947,6 @@ fn atoi(s: &str) -> std::result::Result<i64, String> {
 //
 // Helm's messages use `%q`. Go's quoting lives with the template formatter;
 // these wrappers keep the dependency in one place.
-
-/// Go's `strconv.Quote` (`%q` of a string).
-fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    crate::template::fmt::append_go_quoted(&mut out, s);
-    out
-}
 
 /// Go's `%q` of a `[]rune`: each rune as a quoted character literal,
 /// space-separated in brackets (`['x' 'y']`).

@@ -14,11 +14,10 @@ use crate::error::{Error, ErrorKind};
 use crate::funcs::FuncError;
 use crate::template::ast::{Pos, Tree};
 use crate::template::fmt as gofmt;
-use crate::value::Value;
 
 /// Go's `%q` of a string.
 pub(crate) fn quote(s: &str) -> String {
-    gofmt::sprintf("%q", &[Value::from(s)])
+    gofmt::go_quote(s)
 }
 
 /// Where an execution error happened (Go's `ErrorContext`).

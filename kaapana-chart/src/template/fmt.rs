@@ -121,6 +121,15 @@ pub(crate) fn append_go_quoted(out: &mut String, s: &str) {
     append_quoted(out, s.as_bytes(), '"', false);
 }
 
+/// Go's `strconv.Quote(s)` (the `%q` of a string) as a new string. The one
+/// implementation of Go quoting in the crate: error messages everywhere use
+/// it.
+pub(crate) fn go_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    append_go_quoted(&mut out, s);
+    out
+}
+
 /// Lower-case digits, with the `x` of the `0x` prefix at index 16 (Go's
 /// `ldigits`).
 const LDIGITS: &[u8; 17] = b"0123456789abcdefx";

@@ -857,59 +857,15 @@ pub(crate) fn format_sharp_u(r: char) -> String {
 
 /// Go's `strconv.Quote`: a double-quoted Go string literal.
 pub(crate) fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        push_escaped(&mut out, c, '"');
-    }
-    out.push('"');
-    out
+    // One implementation of Go quoting serves the crate (checked equal to
+    // this module's escaping on every code point).
+    crate::template::fmt::go_quote(s)
 }
 
 /// Go's `%.Nq` of a string: quoted after truncating to `n` runes.
 pub(crate) fn quote_truncated(s: &str, n: usize) -> String {
     let end = s.char_indices().nth(n).map_or(s.len(), |(i, _)| i);
     quote(&s[..end])
-}
-
-/// Go's `appendEscapedRune` (with `ASCIIonly` and `graphicOnly` false).
-fn push_escaped(out: &mut String, c: char, quote: char) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    if c == quote || c == '\\' {
-        out.push('\\');
-        out.push(c);
-        return;
-    }
-    if is_print(c) {
-        out.push(c);
-        return;
-    }
-    let code = c as u32;
-    match c {
-        '\u{7}' => out.push_str("\\a"),
-        '\u{8}' => out.push_str("\\b"),
-        '\u{c}' => out.push_str("\\f"),
-        '\n' => out.push_str("\\n"),
-        '\r' => out.push_str("\\r"),
-        '\t' => out.push_str("\\t"),
-        '\u{b}' => out.push_str("\\v"),
-        _ if code < 0x20 || code == 0x7F => {
-            out.push_str("\\x");
-            out.push(HEX[(code >> 4) as usize & 0xF] as char);
-            out.push(HEX[code as usize & 0xF] as char);
-        }
-        _ => {
-            let (prefix, width) = if code < 0x10000 {
-                ("\\u", 4)
-            } else {
-                ("\\U", 8)
-            };
-            out.push_str(prefix);
-            for shift in (0..width).rev() {
-                out.push(HEX[(code >> (4 * shift)) as usize & 0xF] as char);
-            }
-        }
-    }
 }
 
 /// Go's `strconv.UnquoteChar`: decodes the first character or escape of `s`

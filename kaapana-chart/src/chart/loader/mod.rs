@@ -69,6 +69,7 @@ mod ignore;
 mod metadata;
 mod sniff;
 
+use crate::template::fmt::go_quote;
 use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -904,13 +905,6 @@ fn go_clean(path: &str) -> String {
         (false, true) => ".".to_owned(),
         (false, false) => joined,
     }
-}
-
-/// Go's `%q` of a string.
-fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    crate::template::fmt::append_go_quoted(&mut out, s);
-    out
 }
 
 #[cfg(test)]

@@ -57,49 +57,11 @@ pub(super) fn format_float32_g(f: f64) -> String {
     out
 }
 
-/// Whether Go's `unicode.IsPrint` holds (approximated outside ASCII: the
-/// control, format, separator and private-use characters that matter in
-/// practice are not printable).
-fn go_is_print(c: char) -> bool {
-    let u = u32::from(c);
-    if u < 0x80 {
-        return (0x20..0x7F).contains(&u);
-    }
-    !matches!(u,
-        0x80..=0xA0 | 0xAD | 0x600..=0x605 | 0x61C | 0x6DD | 0x70F | 0x1680 | 0x180E
-        | 0x2000..=0x200F | 0x2028..=0x202F | 0x205F..=0x206F | 0x3000 | 0xD800..=0xF8FF
-        | 0xFEFF | 0xFFF9..=0xFFFB | 0xFFFE | 0xFFFF | 0xE0000..=0xE007F | 0xF0000..)
-}
-
 /// Go's `strconv.Quote`.
 pub(super) fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if go_is_print(c) => out.push(c),
-            c if u32::from(c) < 0x20 || c == '\u{7f}' => {
-                let _ = write!(out, "\\x{:02x}", u32::from(c));
-            }
-            c if u32::from(c) < 0x10000 => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c => {
-                let _ = write!(out, "\\U{:08x}", u32::from(c));
-            }
-        }
-    }
-    out.push('"');
-    out
+    // Go's strconv.Quote, exactly (Go 1.26's Unicode 15 printability); the
+    // crate keeps one implementation of it.
+    crate::template::fmt::go_quote(s)
 }
 
 #[cfg(test)]
