@@ -9,6 +9,7 @@
 //! an explicit stack and fed to a port of the emitter's state machine, so
 //! nesting depth costs heap, not stack.
 
+use crate::value::json::base64_std;
 use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -450,23 +451,6 @@ fn is_base60_float(s: &str) -> bool {
         }
     }
     i == b.len()
-}
-
-/// `base64.StdEncoding.EncodeToString` (how `encoding/json` writes `[]byte`).
-pub(super) fn base64_std(b: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(b.len().div_ceil(3) * 4);
-    for chunk in b.chunks(3) {
-        let n = (u32::from(chunk[0]) << 16)
-            | (u32::from(chunk.get(1).copied().unwrap_or(0)) << 8)
-            | u32::from(chunk.get(2).copied().unwrap_or(0));
-        let sym = |shift: u32| char::from(T[((n >> shift) & 63) as usize]);
-        out.push(sym(18));
-        out.push(sym(12));
-        out.push(if chunk.len() > 1 { sym(6) } else { '=' });
-        out.push(if chunk.len() > 2 { sym(0) } else { '=' });
-    }
-    out
 }
 
 /// go-yaml's `keyList.Less` for two string keys: a "natural" order where
