@@ -162,7 +162,36 @@ fn cleanup_parse_error(filename: &str, err: Error) -> Error {
 
 #[cfg(test)]
 mod tests {
-    use super::helm_template_order;
+    use super::*;
+    use crate::value::Value;
+
+    #[test]
+    fn rich_error_form_points_at_the_failing_field() {
+        let files = [TemplateFile::new(
+            "c/templates/cm.yaml",
+            "kind: ConfigMap\ndata:\n  x: {{ .Values.missing.key }}\n",
+            "c/templates",
+        )];
+        let root = Value::from_iter([("Values", Value::empty_map())]);
+        let err = Engine::new().render_templates(&files, &root).unwrap_err();
+        // Helm's message first: the oracle's exact text for this template
+        // (helm-oracle render on a chart `c` holding this one file)…
+        assert_eq!(
+            err.to_string(),
+            "c/templates/cm.yaml:3:15\n  executing \"c/templates/cm.yaml\" at <.Values.missing.key>:\n    nil pointer evaluating interface {}.key"
+        );
+        assert_eq!(
+            (err.name(), err.line(), err.column()),
+            (Some("c/templates/cm.yaml"), Some(3), Some(15))
+        );
+        // …then, in the alternate form, the source line with a caret.
+        let rich = format!("{err:#}");
+        assert!(
+            rich.contains("3 |   x: {{ .Values.missing.key }}"),
+            "{rich}"
+        );
+        assert!(rich.contains("^^^^"), "{rich}");
+    }
 
     #[test]
     fn deepest_paths_first_then_descending() {
