@@ -279,7 +279,7 @@ impl CallContext<'_, '_, '_> {
     pub fn execute_source(&mut self, source: &str, data: Value) -> Result<String, FuncError> {
         let funcs = self.state.set.funcs;
         let cfg = ParseConfig {
-            is_func: &|n: &str| funcs.contains(n) || builtins::lookup(n).is_some(),
+            is_func: &|n: &str| is_callable(funcs, n),
             max_nesting: self.state.shared.limits.max_nesting_depth,
         };
         let trees = parse_file("gotpl", source, &cfg).map_err(|e| {
@@ -331,6 +331,13 @@ impl CallContext<'_, '_, '_> {
         }
         Ok(())
     }
+}
+
+/// Whether a template may call `name`: Go's `findFunction` looks in the
+/// set's functions, then in the builtins. The parser asks this (Go checks
+/// function names at parse time), for files and for `tpl` strings alike.
+fn is_callable(funcs: &Functions, name: &str) -> bool {
+    funcs.contains(name) || builtins::lookup(name).is_some()
 }
 
 /// The data of a nested execution: Go's `reflect.ValueOf(data)`, which is
@@ -385,7 +392,7 @@ impl TemplateSet {
     pub fn add(&mut self, name: &str, source: &str) -> Result<()> {
         let funcs = &self.funcs;
         let cfg = ParseConfig {
-            is_func: &|n: &str| funcs.contains(n) || builtins::lookup(n).is_some(),
+            is_func: &|n: &str| is_callable(funcs, n),
             max_nesting: self.options.limits.max_nesting_depth,
         };
         let trees = parse_file(name, source, &cfg)?;
