@@ -6,13 +6,14 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use crate::capabilities::Capabilities;
 use crate::error::{Error, ErrorKind, Result};
 use crate::funcs::Functions;
 use crate::limits::Limits;
 use crate::template::{Options, Shared, TemplateSet};
-use crate::value::{Map, Value};
+use crate::value::{ElemType, Map, Value};
 
-/// Renders template files the way Helm's engine does.
+/// Renders charts (and plain template files) the way Helm's engine does.
 ///
 /// ```
 /// use kaapana_chart::{Engine, TemplateFile, Value};
@@ -27,8 +28,11 @@ use crate::value::{Map, Value};
 /// ```
 #[derive(Debug, Clone)]
 pub struct Engine {
-    options: Options,
-    funcs: Arc<Functions>,
+    pub(crate) options: Options,
+    pub(crate) funcs: Arc<Functions>,
+    pub(crate) capabilities: Capabilities,
+    lint: bool,
+    dns: bool,
 }
 
 impl Default for Engine {
@@ -70,7 +74,44 @@ impl Engine {
         Engine {
             options: Options::default(),
             funcs: Arc::new(Functions::helm()),
+            capabilities: Capabilities::default(),
+            lint: false,
+            dns: false,
         }
+    }
+
+    /// Replaces the cluster capabilities templates see as `.Capabilities`
+    /// (Helm's `--kube-version` and `--api-versions`; the default is Helm
+    /// 4.2's client-only set).
+    pub fn with_capabilities(mut self, capabilities: Capabilities) -> Engine {
+        self.capabilities = capabilities;
+        self
+    }
+
+    /// Helm's lint mode: `required` and `fail` give `""` instead of failing.
+    pub fn with_lint(mut self, lint: bool) -> Engine {
+        self.lint = lint;
+        self.funcs = Arc::new(self.functions());
+        self
+    }
+
+    /// Helm's `--enable-dns`: `getHostByName` asks the system resolver
+    /// instead of returning `""`.
+    pub fn with_dns(mut self, dns: bool) -> Engine {
+        self.dns = dns;
+        self.funcs = Arc::new(self.functions());
+        self
+    }
+
+    fn functions(&self) -> Functions {
+        let mut f = Functions::helm();
+        if self.lint {
+            crate::funcs::helm::register_lint(&mut f);
+        }
+        if self.dns {
+            crate::funcs::helm::register_dns(&mut f);
+        }
+        f
     }
 
     /// Helm's `--strict`: a missing map key is an error.
@@ -98,22 +139,39 @@ impl Engine {
         files: &[TemplateFile],
         root: &Value,
     ) -> Result<BTreeMap<String, String>> {
-        let mut order: Vec<&TemplateFile> = files.iter().collect();
+        // Helm executes with the chart's scope map, whose Go type is
+        // `common.Values`, and writes `.Template` into it before each file.
+        let scope = match root {
+            Value::Map(m) => Map::typed(ElemType::Interface, m.read().clone()),
+            _ => Map::new(),
+        };
+        let items: Vec<Renderable<'_>> = files
+            .iter()
+            .map(|f| Renderable {
+                name: f.name.clone(),
+                source: &f.source,
+                base_path: f.base_path.clone(),
+                scope: scope.clone(),
+            })
+            .collect();
+        self.render_renderables(&items)
+    }
+
+    /// Helm's `render`: every file parsed into one set (deepest paths
+    /// first), then every non-partial file executed with its own scope.
+    pub(crate) fn render_renderables(
+        &self,
+        items: &[Renderable<'_>],
+    ) -> Result<BTreeMap<String, String>> {
+        let mut order: Vec<&Renderable<'_>> = items.iter().collect();
         order.sort_by(|a, b| helm_template_order(&a.name, &b.name));
 
         let mut set = TemplateSet::with_functions(self.options.clone(), self.funcs.clone());
         for file in &order {
-            set.add(&file.name, &file.source)
+            set.add(&file.name, file.source)
                 .map_err(|e| cleanup_parse_error(&file.name, e))?;
         }
 
-        // Helm executes with the chart's scope map, whose Go type is
-        // `common.Values`, and writes `.Template` into it before each file.
-        let scope = match root {
-            Value::Map(m) => Map::named("common.Values", m.read().clone()),
-            _ => Map::named("common.Values", BTreeMap::new()),
-        };
-        let data = Value::Map(scope.clone());
         let mut shared = Shared::new(self.options.limits);
         let mut rendered = BTreeMap::new();
         for file in &order {
@@ -124,14 +182,31 @@ impl Engine {
             let template = Map::named("common.Values", BTreeMap::new());
             template.insert("Name", Value::from(file.name.as_str()));
             template.insert("BasePath", Value::from(file.base_path.as_str()));
-            scope.insert("Template", Value::Map(template));
+            file.scope.insert("Template", Value::Map(template));
+            let data = Value::Map(file.scope.renamed("common.Values"));
             let out = set
                 .execute_shared(&file.name, &data, &mut shared)
                 .map_err(|e| e.into_error(true))?;
-            rendered.insert(file.name.clone(), out.replace("<no value>", ""));
+            let out = if out.contains("<no value>") {
+                out.replace("<no value>", "")
+            } else {
+                out
+            };
+            rendered.insert(file.name.clone(), out);
         }
         Ok(rendered)
     }
+}
+
+/// A template file with the scope (`.`) it executes with: Helm's
+/// `renderable`.
+pub(crate) struct Renderable<'a> {
+    pub(crate) name: String,
+    pub(crate) source: &'a str,
+    pub(crate) base_path: String,
+    /// A `map[string]interface {}`, passed as `common.Values`; shared by all
+    /// templates of one chart, as in Helm.
+    pub(crate) scope: Map,
 }
 
 /// Helm's `sortTemplates`: more path separators first; equal depth in

@@ -26,6 +26,7 @@ mod error;
 pub mod files;
 pub mod funcs;
 pub mod limits;
+mod render;
 mod template;
 mod value;
 
@@ -33,6 +34,7 @@ pub use engine::{Engine, TemplateFile};
 pub use error::{Error, ErrorKind, Result};
 pub use funcs::{CallContext, FuncError, Functions};
 pub use limits::Limits;
+pub use render::{Release, Rendered};
 pub use template::{Options, TemplateSet};
 pub use value::{from_json, to_json, to_yaml, values_from_yaml, JsonStyle};
 pub use value::{ElemType, GoKind, GoType, List, Map, Object, Signature, Value};

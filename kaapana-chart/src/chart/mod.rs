@@ -11,6 +11,7 @@ use std::sync::Arc;
 use crate::value::Value;
 
 pub mod coalesce;
+pub mod dependencies;
 pub mod loader;
 pub mod semver;
 pub mod strvals;

@@ -125,6 +125,42 @@ pub(crate) fn register(f: &mut Functions) {
     });
 }
 
+/// Helm's lint mode (`helm lint`): `required` and `fail` do not stop the
+/// render; `required` gives `""` for a missing value and `fail` gives `""`.
+pub(crate) fn register_lint(f: &mut Functions) {
+    f.register(
+        "required",
+        Signature::fixed(&[S, ANY]).with_error(),
+        |_, a| {
+            let val = a.get(1).cloned().unwrap_or(Value::Nil);
+            match &val {
+                Value::Nil => Ok(Value::from("")),
+                Value::String(s) if s.is_empty() => Ok(Value::from("")),
+                _ => Ok(val),
+            }
+        },
+    );
+    f.register("fail", Signature::fixed(&[S]).with_error(), |_, _| {
+        Ok(Value::from(""))
+    });
+}
+
+/// `getHostByName` with DNS enabled (Helm's `--enable-dns`): the first
+/// address the system resolver gives, or `""` (Go's `net.LookupHost` error
+/// is dropped by Helm too).
+pub(crate) fn register_dns(f: &mut Functions) {
+    f.register("getHostByName", Signature::fixed(&[S]), |_, a| {
+        use std::net::ToSocketAddrs;
+        let first = (str_arg(a, 0), 0)
+            .to_socket_addrs()
+            .ok()
+            .and_then(|mut addrs| addrs.next())
+            .map(|addr| addr.ip().to_string())
+            .unwrap_or_default();
+        Ok(Value::from(first))
+    });
+}
+
 fn json_or_empty(a: &[Value], style: JsonStyle) -> Result<Value, FuncError> {
     let v = a.first().cloned().unwrap_or(Value::Nil);
     Ok(Value::from(to_json(&v, style).unwrap_or_default()))

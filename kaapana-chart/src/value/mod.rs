@@ -113,8 +113,12 @@ struct MapData {
     elem: ElemType,
     /// A named map type (`common.Values`), if not a plain map.
     name: Option<&'static str>,
-    entries: RwLock<BTreeMap<Arc<str>, Value>>,
+    /// Shared between a map and its Go type conversions (`common.Values(m)`
+    /// is the same map under another type), hence the second `Arc`.
+    entries: Arc<Entries>,
 }
+
+struct Entries(RwLock<BTreeMap<Arc<str>, Value>>);
 
 /// Go's reflect kinds, as Sprig's `kindOf` names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -362,7 +366,7 @@ impl Map {
         Map(Arc::new(MapData {
             elem,
             name: None,
-            entries: RwLock::new(entries),
+            entries: Arc::new(Entries(RwLock::new(entries))),
         }))
     }
 
@@ -372,7 +376,22 @@ impl Map {
         Map(Arc::new(MapData {
             elem: ElemType::Interface,
             name: Some(name),
-            entries: RwLock::new(entries),
+            entries: Arc::new(Entries(RwLock::new(entries))),
+        }))
+    }
+
+    /// The same map (same entries: a change through one shows in the other)
+    /// under the Go type name `name`, as Go's conversion `common.Values(m)`
+    /// gives it. Only `map[string]interface {}` maps can be renamed; others
+    /// are returned as they are.
+    pub fn renamed(&self, name: &'static str) -> Map {
+        if self.0.elem != ElemType::Interface || self.0.name == Some(name) {
+            return self.clone();
+        }
+        Map(Arc::new(MapData {
+            elem: ElemType::Interface,
+            name: Some(name),
+            entries: self.0.entries.clone(),
         }))
     }
 
@@ -394,12 +413,12 @@ impl Map {
     pub fn read(&self) -> RwLockReadGuard<'_, BTreeMap<Arc<str>, Value>> {
         // A poisoned lock only means a panic happened elsewhere while writing;
         // the map itself is still a valid map.
-        self.0.entries.read().unwrap_or_else(|e| e.into_inner())
+        self.0.entries.0.read().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Write access to the entries.
     pub fn write(&self) -> RwLockWriteGuard<'_, BTreeMap<Arc<str>, Value>> {
-        self.0.entries.write().unwrap_or_else(|e| e.into_inner())
+        self.0.entries.0.write().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The value under `key`.
@@ -447,7 +466,7 @@ impl Map {
 
     /// Whether both are the same map in memory.
     pub fn ptr_eq(&self, other: &Map) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
+        Arc::ptr_eq(&self.0.entries, &other.0.entries)
     }
 }
 
@@ -468,9 +487,9 @@ impl Drop for ListData {
     }
 }
 
-impl Drop for MapData {
+impl Drop for Entries {
     fn drop(&mut self) {
-        let entries = self.entries.get_mut().unwrap_or_else(|e| e.into_inner());
+        let entries = self.0.get_mut().unwrap_or_else(|e| e.into_inner());
         if entries.values().any(is_container) {
             drop_iteratively(std::mem::take(entries).into_values().collect());
         }
@@ -490,8 +509,10 @@ fn drop_iteratively(mut stack: Vec<Value>) {
                 }
             }
             Value::Map(Map(arc)) => {
-                if let Some(mut data) = Arc::into_inner(arc) {
-                    let entries = data.entries.get_mut().unwrap_or_else(|e| e.into_inner());
+                if let Some(mut entries) =
+                    Arc::into_inner(arc).and_then(|d| Arc::into_inner(d.entries))
+                {
+                    let entries = entries.0.get_mut().unwrap_or_else(|e| e.into_inner());
                     stack.extend(std::mem::take(entries).into_values());
                 }
             }
@@ -624,7 +645,7 @@ impl Value {
                 Value::Map(Map(Arc::new(MapData {
                     elem: m.elem(),
                     name: m.0.name,
-                    entries: RwLock::new(entries),
+                    entries: Arc::new(Entries(RwLock::new(entries))),
                 })))
             }
             other => other.clone(),
