@@ -1,4 +1,4 @@
-//! Render: `Engine::render_templates` of a whole input, which is what Helm's
+//! Render: `Engine::render_chart` of a whole input, which is what Helm's
 //! engine does per chart (parse every file into one set, execute every
 //! non-partial file). The difference to the parse benchmark is execution.
 

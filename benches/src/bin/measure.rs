@@ -8,10 +8,11 @@
 //! measure --print DIR  render once; print {"manifests": {name: text}}
 //! ```
 //!
-//! A render is a full `Engine::render_templates` (parse every file, execute
-//! every non-partial one): the same unit of work as Helm's `chart.render` on
-//! a loaded chart. Load+render adds reading the folder and its YAML, like
-//! Helm's `Chart.load` followed by `render`.
+//! A render is a full `Engine::render_chart` (dependencies, values, parse
+//! every file, execute every non-partial one): the same unit of work as
+//! Helm's `chart.render` on a loaded chart. Load+render adds loading the
+//! chart (folder or archive) with the real loader, like Helm's `Chart.load`
+//! followed by `render`.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -55,7 +56,7 @@ fn main() -> ExitCode {
     let rendered = match input.render(&engine) {
         Ok(out) => out,
         Err(e) => {
-            eprintln!("measure: {}: {e:#}", input.chart);
+            eprintln!("measure: {}: {e:#}", input.name);
             return ExitCode::FAILURE;
         }
     };
@@ -84,7 +85,7 @@ fn main() -> ExitCode {
     let (load_render_min_us, load_render_median_us) = min_median(load_render);
     let output_bytes: usize = rendered.values().map(String::len).sum();
     let json = serde_json::json!({
-        "chart": input.chart,
+        "chart": input.name,
         "runs": runs,
         "min_us": min_us,
         "median_us": median_us,
