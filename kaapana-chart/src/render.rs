@@ -118,10 +118,14 @@ impl Engine {
     /// assert_eq!(out.files["web/templates/d.yaml"], "replicas: 3 # release-name/web");
     /// ```
     ///
+    /// Like Helm's engine (and `helm-oracle render`), this does not check
+    /// the chart's `kubeVersion`; `helm template` and `helm install` do,
+    /// first: see [`Engine::check_kube_version`].
+    ///
     /// # Errors
     ///
-    /// Helm's errors, with Helm's text: `chart requires kubeVersion: …`,
-    /// values coalescing, template parse and execution errors.
+    /// Helm's errors, with Helm's text: values coalescing, template parse
+    /// and execution errors.
     pub fn render_chart(
         &self,
         chart: &Chart,
@@ -132,16 +136,6 @@ impl Engine {
         let mut chart = chart.clone();
         process_dependencies(&mut chart, user_values, &mut warnings)?;
 
-        let kube = self.capabilities.kube_version().version();
-        let wanted = &chart.metadata.kube_version;
-        if !wanted.is_empty() && !is_compatible_range(wanted, kube) {
-            return Err(Error::new(
-                ErrorKind::InvalidArgument,
-                format!(
-                    "chart requires kubeVersion: {wanted} which is incompatible with Kubernetes {kube}"
-                ),
-            ));
-        }
         let values = coalesce_values_with_warnings(&chart, user_values, &mut warnings)?;
 
         let top = Top {
@@ -173,6 +167,40 @@ impl Engine {
             values,
             warnings,
         })
+    }
+}
+
+impl Engine {
+    /// Checks the chart's `kubeVersion` constraint against the engine's
+    /// capabilities, as `helm template` and `helm install` do before
+    /// rendering.
+    ///
+    /// ```
+    /// use kaapana_chart::chart::{Chart, Metadata};
+    /// use kaapana_chart::Engine;
+    ///
+    /// let chart = Chart {
+    ///     metadata: Metadata { kube_version: ">=9.0.0".into(), ..Metadata::default() },
+    ///     ..Chart::default()
+    /// };
+    /// let err = Engine::new().check_kube_version(&chart).unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "chart requires kubeVersion: >=9.0.0 which is incompatible with Kubernetes v1.36.0"
+    /// );
+    /// ```
+    pub fn check_kube_version(&self, chart: &Chart) -> Result<()> {
+        let kube = self.capabilities.kube_version().version();
+        let wanted = &chart.metadata.kube_version;
+        if !wanted.is_empty() && !is_compatible_range(wanted, kube) {
+            return Err(Error::new(
+                ErrorKind::InvalidArgument,
+                format!(
+                    "chart requires kubeVersion: {wanted} which is incompatible with Kubernetes {kube}"
+                ),
+            ));
+        }
+        Ok(())
     }
 }
 
