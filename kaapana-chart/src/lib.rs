@@ -26,6 +26,7 @@ mod error;
 pub mod files;
 pub mod funcs;
 pub mod limits;
+pub mod manifest;
 mod template;
 mod value;
 
