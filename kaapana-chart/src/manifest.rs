@@ -266,9 +266,12 @@ fn decode_head(v: &Value) -> Result<Head> {
         Value::Map(m) => {
             for (k, item) in m.read().iter() {
                 match find_field(k, HEAD_FIELDS) {
-                    Some("apiVersion") => {
-                        set_string(&mut head.api_version, item, "SimpleHead.apiVersion", &mut fail)
-                    }
+                    Some("apiVersion") => set_string(
+                        &mut head.api_version,
+                        item,
+                        "SimpleHead.apiVersion",
+                        &mut fail,
+                    ),
                     Some("kind") => set_string(&mut head.kind, item, "SimpleHead.kind", &mut fail),
                     Some(_) => match item {
                         Value::Nil => head.metadata = None,
@@ -298,7 +301,12 @@ fn decode_head(v: &Value) -> Result<Head> {
     }
 }
 
-fn set_string(slot: &mut String, v: &Value, field: &str, fail: &mut impl FnMut(&Value, &str, &str)) {
+fn set_string(
+    slot: &mut String,
+    v: &Value,
+    field: &str,
+    fail: &mut impl FnMut(&Value, &str, &str),
+) {
     match v {
         Value::String(s) => *slot = s.to_string(),
         Value::Nil => {}
@@ -605,7 +613,11 @@ pub fn sort_manifests(files: &BTreeMap<String, String>) -> Result<(Vec<Hook>, Ve
                 .and_then(|w| w.parse::<i64>().ok())
                 .unwrap_or(0);
             hooks.push(Hook {
-                name: head.metadata.as_ref().map(|m| m.name.clone()).unwrap_or_default(),
+                name: head
+                    .metadata
+                    .as_ref()
+                    .map(|m| m.name.clone())
+                    .unwrap_or_default(),
                 kind: head.kind.clone(),
                 path: path.clone(),
                 manifest: doc.to_owned(),
@@ -765,7 +777,11 @@ pub fn template_output(
     let mut release = String::new();
     if opts.include_crds {
         for crd in crds {
-            push_doc(&mut release, &crd.filename, &String::from_utf8_lossy(&crd.data));
+            push_doc(
+                &mut release,
+                &crd.filename,
+                &String::from_utf8_lossy(&crd.data),
+            );
         }
     }
     for m in &manifests {
@@ -906,11 +922,7 @@ fn scan_chunk(pattern: &str) -> (bool, &str, &str) {
     let mut i = 0;
     while i < b.len() {
         match b[i] {
-            b'\\' => {
-                if i + 1 < b.len() {
-                    i += 1;
-                }
-            }
+            b'\\' if i + 1 < b.len() => i += 1,
             b'[' => in_range = true,
             b']' => in_range = false,
             b'*' if !in_range => break,
@@ -1036,7 +1048,11 @@ mod tests {
             ("templates/\\*.yaml", "templates/*.yaml", true),
             ("templates/[", "templates/a", false),
             ("templates/a\\", "templates/a", false),
-            ("charts/*/templates/*.yaml", "charts/sub/templates/x.yaml", true),
+            (
+                "charts/*/templates/*.yaml",
+                "charts/sub/templates/x.yaml",
+                true,
+            ),
             ("*.yaml", "x.yaml", true),
             ("a*b*c", "abxbc", true),
             ("a*", "a", true),
@@ -1050,7 +1066,10 @@ mod tests {
 
     #[test]
     fn source_path_is_go_regex_submatch() {
-        assert_eq!(source_path("# Source: c/templates/a.yaml\nx"), Some("templates/a.yaml"));
+        assert_eq!(
+            source_path("# Source: c/templates/a.yaml\nx"),
+            Some("templates/a.yaml")
+        );
         assert_eq!(source_path("# Source: c/\n# Source: d/e"), Some("e"));
         assert_eq!(source_path("# Source: /x"), None);
         assert_eq!(source_path("# Source: ab\ncd/ef\n"), Some("ef"));
