@@ -27,6 +27,7 @@ pub mod files;
 pub mod funcs;
 pub mod limits;
 mod render;
+pub mod manifest;
 mod template;
 mod value;
 

@@ -386,6 +386,8 @@ pub(super) struct Decoder<'d> {
     depth: usize,
     key_error: Option<KeyError>,
     saw_nonfinite: bool,
+    /// Keep go-yaml's scalar types (see [`Decoder::with_go_numbers`]).
+    go_numbers: bool,
 }
 
 impl<'d> Decoder<'d> {
@@ -399,7 +401,19 @@ impl<'d> Decoder<'d> {
             depth: 0,
             key_error: None,
             saw_nonfinite: false,
+            go_numbers: false,
         }
+    }
+
+    /// Stops before the JSON round trip, for callers that decode into a
+    /// typed Go target (sigs.k8s.io/yaml coerces scalars to strings where
+    /// the target field is a string, *before* `encoding/json` sees them).
+    /// Integers stay `Value::Int64`, integers beyond `int64` (go-yaml's
+    /// `uint64`) come back as `Value::Bytes` holding their decimal digits,
+    /// and NaN/±Inf are not rejected: the caller coerces, then checks.
+    pub fn with_go_numbers(mut self) -> Decoder<'d> {
+        self.go_numbers = true;
+        self
     }
 
     /// Decodes the document into the value `encoding/json` would hand back,
@@ -411,7 +425,7 @@ impl<'d> Decoder<'d> {
         if let Some(ke) = self.key_error.take() {
             return Err(DecodeError::Convert(self.key_error_message(&ke)?));
         }
-        if self.saw_nonfinite {
+        if self.saw_nonfinite && !self.go_numbers {
             if let Some(f) = first_nonfinite(&v) {
                 return Err(DecodeError::Marshal(format!(
                     "json: unsupported value: {}",
@@ -529,6 +543,8 @@ impl<'d> Decoder<'d> {
         Ok(match r {
             Scalar::Null => Value::Nil,
             Scalar::Bool(b) => Value::Bool(b),
+            Scalar::Int(i) if self.go_numbers => Value::Int64(i),
+            Scalar::Uint(u) if self.go_numbers => Value::Bytes(Arc::from(u.to_string().as_bytes())),
             Scalar::Int(i) => Value::Float(i as f64),
             Scalar::Uint(u) => Value::Float(u as f64),
             Scalar::Float(f) => {
@@ -842,7 +858,7 @@ fn float_key(f: f64) -> String {
 }
 
 /// The first NaN/±Inf in `encoding/json`'s marshalling order (sorted keys).
-fn first_nonfinite(v: &Value) -> Option<f64> {
+pub(super) fn first_nonfinite(v: &Value) -> Option<f64> {
     let mut stack: Vec<Value> = vec![v.clone()];
     while let Some(v) = stack.pop() {
         match v {

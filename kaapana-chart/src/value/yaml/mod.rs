@@ -269,3 +269,45 @@ fn merge_maps(a: &mut BTreeMap<Arc<str>, Value>, b: &Map) {
         a.insert(k.clone(), v.clone());
     }
 }
+
+/// The first stage of `sigs.k8s.io/yaml.Unmarshal` into a *typed* Go
+/// target: the first document of `src` as go-yaml decodes it into
+/// `interface{}`, keys already stringified (`convertToJSONableObject`), but
+/// before `encoding/json` runs. sigs.k8s.io/yaml coerces numbers and
+/// booleans to strings where the target field is a `string`, so callers
+/// that decode into a struct need go-yaml's own scalar types: integers are
+/// `Value::Int64`, integers beyond `int64` are `Value::Bytes` of their
+/// decimal digits, floats are `Value::Float` (NaN/±Inf not yet rejected:
+/// call [`check_json_marshal`] after coercing). An empty document is `Nil`.
+pub(crate) fn decode_go_typed(src: &str) -> Result<Value> {
+    let doc = decode::compose(src.as_bytes()).map_err(decode::DecodeError::into_error)?;
+    match &doc {
+        None => Ok(Value::Nil),
+        Some(doc) => decode::Decoder::new(doc)
+            .with_go_numbers()
+            .decode_document()
+            .map_err(decode::DecodeError::into_error),
+    }
+}
+
+/// sigs.k8s.io/yaml's `json.Marshal` step on a [`decode_go_typed`] value
+/// (after the caller's coercion): NaN or ±Inf anywhere fails the document
+/// with `error converting YAML to JSON: json: unsupported value: NaN`.
+pub(crate) fn check_json_marshal(v: &Value) -> Result<()> {
+    match decode::first_nonfinite(v) {
+        Some(f) => Err(Error::new(
+            ErrorKind::Yaml,
+            format!(
+                "error converting YAML to JSON: json: unsupported value: {}",
+                crate::value::format_float(f, b'g', -1)
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Go's `strconv.FormatFloat(f, 'g', -1, 32)`, the form sigs.k8s.io/yaml
+/// gives a float it coerces to a string.
+pub(crate) fn format_float32(f: f64) -> String {
+    gofmt::format_float32_g(f)
+}
