@@ -15,8 +15,7 @@
 //!
 //! `compact` and `deepCopy` panic in Sprig where their `must` forms return
 //! an error; Go's template engine turns the panic into the call's error, so
-//! both forms fail with the same message here (`deepCopy` adds Sprig's
-//! `deepCopy error: ` prefix).
+//! both forms fail with the same message here.
 
 use super::{FuncError, Functions};
 use crate::limits::MAX_VALUE_DEPTH;
@@ -71,9 +70,11 @@ pub(crate) fn register(f: &mut Functions) {
             Ok(a.get(pick).cloned().unwrap_or(Value::Nil))
         },
     );
+    // A nil argument panics inside copystructure, before Sprig could wrap
+    // an error (its `deepCopy error: ` prefix only covers returned errors,
+    // which our data never produces), so both forms fail alike.
     f.register("deepCopy", Signature::fixed(&[ANY]), |_, a| {
         deep_copy(a.first().unwrap_or(&Value::Nil))
-            .map_err(|e| FuncError::new(format!("deepCopy error: {}", e.message())))
     });
     f.register(
         "mustDeepCopy",
