@@ -1,6 +1,6 @@
 //! Sprig's conversion functions, with `spf13/cast` v1.7.0 semantics (the
 //! version Helm 4.2.3 vendors), and the conversion helpers other families
-//! use ([`to_int64`], [`to_float64`]).
+//! use (`to_int64`, `to_float64`).
 //!
 //! | name | Go signature | notes |
 //! |---|---|---|
@@ -198,7 +198,7 @@ pub(crate) fn to_int64(v: &Value) -> i64 {
 pub(crate) fn float_to_int64(f: f64) -> i64 {
     // 2^63 is exactly representable; anything at or beyond it overflows.
     const LIMIT: f64 = 9_223_372_036_854_775_808.0;
-    if f.is_nan() || f >= LIMIT || f < -LIMIT {
+    if f.is_nan() || !(-LIMIT..LIMIT).contains(&f) {
         i64::MIN
     } else {
         f as i64
@@ -318,7 +318,7 @@ fn underscore_ok(s: &str) -> bool {
     if b.len() >= 2 && b[0] == b'0' && matches!(b[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
         i = 2;
         saw = b'0';
-        hex = b[1].to_ascii_lowercase() == b'x';
+        hex = b[1].eq_ignore_ascii_case(&b'x');
     }
     while i < b.len() {
         let c = b[i];

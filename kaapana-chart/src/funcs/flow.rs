@@ -3,7 +3,7 @@
 //! | name | Go signature | notes |
 //! |---|---|---|
 //! | `default` | `default(d any, given ...any) any` | `d` if `given` is missing or empty |
-//! | `empty` | `empty(given any) bool` | see [`is_empty`] |
+//! | `empty` | `empty(given any) bool` | nil, false, 0, "" and empty lists and maps; never a struct |
 //! | `coalesce` | `coalesce(v ...any) any` | the first non-empty value, else nil |
 //! | `all` | `all(v ...any) bool` | no value empty (true for none) |
 //! | `any` | `any(v ...any) bool` | some value not empty |

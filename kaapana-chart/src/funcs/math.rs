@@ -21,7 +21,7 @@
 //! | `floor` | `floor(a any) float64` | |
 //! | `round` | `round(a any, p int, rOpt ...float64) float64` | rounds up from `rOpt[0]` (default .5) |
 //!
-//! Arguments convert with `spf13/cast` ([`to_int64`], [`to_float64`]), so
+//! Arguments convert with `spf13/cast` (`to_int64`, `to_float64`), so
 //! strings, booleans and nil are numbers too, and the integer functions
 //! return `int64` (which `typeOf` and `eq` see). Integer arithmetic wraps
 //! around like Go's. The `*f` functions go through `shopspring/decimal`:
