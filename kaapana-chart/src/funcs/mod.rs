@@ -9,13 +9,19 @@
 //!
 //! Families: [`builtin`] (Go's typed builtins: `print`, `printf`, `println`,
 //! `html`, `js`, `urlquery`), [`helm`] (Helm's own functions), [`lists`]
-//! (Sprig's list functions). Go's reflect-level builtins (`and`, `or`, `not`,
+//! (Sprig's list functions), [`cast`] (conversions), [`math`] (integer and
+//! decimal arithmetic), [`flow`] (defaults and flow), [`reflect`] (Go type
+//! and kind names). Go's reflect-level builtins (`and`, `or`, `not`,
 //! `len`, `index`, `eq`, …) live in the executor because they see values
 //! before Go's type conversion.
 
 pub mod builtin;
+pub mod cast;
+pub mod flow;
 pub mod helm;
 pub mod lists;
+pub mod math;
+pub mod reflect;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -102,6 +108,10 @@ impl Functions {
     pub fn helm() -> Functions {
         let mut f = Functions::go();
         lists::register(&mut f);
+        cast::register(&mut f);
+        math::register(&mut f);
+        flow::register(&mut f);
+        reflect::register(&mut f);
         helm::register(&mut f);
         f
     }

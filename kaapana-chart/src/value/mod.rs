@@ -408,6 +408,16 @@ impl Map {
         self.0.elem
     }
 
+    /// A new, empty map of the same Go type (element type and name), for
+    /// copies that must keep the type `typeOf` shows (`deepCopy`).
+    pub(crate) fn empty_like(&self) -> Map {
+        Map(Arc::new(MapData {
+            elem: self.0.elem,
+            name: self.0.name,
+            entries: RwLock::new(BTreeMap::new()),
+        }))
+    }
+
     /// Read access to the entries. Do not call back into templates while
     /// holding it: a template may change the map.
     pub fn read(&self) -> RwLockReadGuard<'_, BTreeMap<Arc<str>, Value>> {
@@ -467,6 +477,11 @@ impl Map {
     /// Whether both are the same map in memory.
     pub fn ptr_eq(&self, other: &Map) -> bool {
         Arc::ptr_eq(&self.0.entries, &other.0.entries)
+    }
+
+    /// The map's address, for cycle detection (`deepEqual`).
+    pub(crate) fn identity(&self) -> usize {
+        Arc::as_ptr(&self.0) as usize
     }
 }
 
