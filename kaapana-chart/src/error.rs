@@ -140,7 +140,18 @@ impl Error {
         self
     }
 
-    pub(crate) fn with_message(mut self, message: impl Into<Cow<'static, str>>) -> Error {
+    /// The same error (kind, location, source) with another message, for
+    /// callers that add context the way Helm's command line does.
+    ///
+    /// ```
+    /// use kaapana_chart::{Error, ErrorKind};
+    ///
+    /// let e = Error::new(ErrorKind::TemplateExec, "boom");
+    /// let e = e.with_message(format!("{}\n\nUse --debug flag to render out invalid YAML", "boom"));
+    /// assert_eq!(e.kind(), ErrorKind::TemplateExec);
+    /// assert!(e.to_string().starts_with("boom\n\n"));
+    /// ```
+    pub fn with_message(mut self, message: impl Into<Cow<'static, str>>) -> Error {
         self.repr.message = message.into();
         self
     }

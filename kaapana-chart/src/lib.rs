@@ -26,8 +26,8 @@ mod error;
 pub mod files;
 pub mod funcs;
 pub mod limits;
-mod render;
 pub mod manifest;
+mod render;
 mod template;
 mod value;
 

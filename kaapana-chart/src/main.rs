@@ -1,41 +1,446 @@
-//! The `kaapana-chart` command line.
+//! The `kaapana-chart` command line: `helm template` without Helm.
 //!
-//! Exit codes: 0 success, 1 the render failed (the error is printed on
-//! stderr), 2 the command line was wrong.
+//! Exit codes: 0 success; 1 the chart could not be loaded or rendered (the
+//! error is printed on stderr: Helm's message first, then the source line
+//! with a caret); 2 the command line was wrong.
 
+use std::collections::BTreeMap;
+use std::path::Path;
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
-use kaapana_chart::{values_from_yaml, Engine, TemplateFile, Value};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use kaapana_chart::capabilities::Capabilities;
+use kaapana_chart::chart::coalesce::ValueOptions;
+use kaapana_chart::chart::dependencies::missing_dependencies;
+use kaapana_chart::chart::{loader, Chart};
+use kaapana_chart::{values_from_yaml, Engine, Error, ErrorKind, Release, TemplateFile, Value};
 
-const USAGE: &str = "\
-kaapana-chart: a pure-Rust Helm chart engine
+#[derive(Parser)]
+#[command(
+    name = "kaapana-chart",
+    version,
+    about = "A pure-Rust Helm chart engine: renders charts byte for byte as Helm 4.2 does",
+    after_help = "Exit codes: 0 success, 1 the chart could not be loaded or rendered, 2 usage error."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-Usage:
-  kaapana-chart render-fixture CASE.tmpl   Render a template fixture (values, a line '---',
-                                           the template) as Helm would, and print the output
-  kaapana-chart --version                  Print the version
-  kaapana-chart --help                     Print this help
+#[derive(Subcommand)]
+enum Command {
+    /// Render a chart and print it as `helm template` does.
+    ///
+    /// `kaapana-chart template [NAME] CHART`: CHART is a chart folder or a
+    /// `.tgz` archive; NAME defaults to `release-name`.
+    Template {
+        /// `[NAME] CHART`.
+        #[arg(value_name = "[NAME] CHART", num_args = 1..=2, required = true)]
+        args: Vec<String>,
+        #[command(flatten)]
+        opts: RenderArgs,
+        #[command(flatten)]
+        stream: StreamArgs,
+    },
+    /// Render a chart and print each template's output as JSON:
+    /// `{"manifests": {"<path>": "<text>", ...}}`, the shape `helm-oracle
+    /// render` prints; an error prints `{"error": "..."}` and exits 1.
+    Render {
+        /// A chart folder or `.tgz` archive.
+        chart: String,
+        #[command(flatten)]
+        opts: RenderArgs,
+        /// The release name.
+        #[arg(long, default_value = "release-name")]
+        name: String,
+        /// The release revision.
+        #[arg(long, default_value_t = 1)]
+        revision: i64,
+        /// Output format.
+        #[arg(short, long, value_enum, default_value_t = Output::Json)]
+        output: Output,
+    },
+    /// Render a template fixture (values, a line `---`, the template) as
+    /// Helm would, and print the output.
+    RenderFixture {
+        /// The fixture file (see fixtures/README.md).
+        case: String,
+    },
+}
 
-Exit codes: 0 success, 1 render error, 2 usage error.
-";
+#[derive(Clone, Copy, ValueEnum)]
+enum Output {
+    /// `{"manifests": {...}}`, keys sorted.
+    Json,
+}
+
+/// The flags `helm template` shares with `helm install`.
+#[derive(Args)]
+struct RenderArgs {
+    /// Specify values in a YAML file (can specify multiple).
+    #[arg(
+        short = 'f',
+        long = "values",
+        value_delimiter = ',',
+        value_name = "FILE"
+    )]
+    values: Vec<String>,
+    /// Set values on the command line (can specify multiple or separate
+    /// values with commas: key1=val1,key2=val2).
+    #[arg(long = "set", value_name = "EXPR")]
+    set: Vec<String>,
+    /// Set STRING values on the command line.
+    #[arg(long = "set-string", value_name = "EXPR")]
+    set_string: Vec<String>,
+    /// Set JSON values on the command line.
+    #[arg(long = "set-json", value_name = "EXPR")]
+    set_json: Vec<String>,
+    /// Set a literal STRING value on the command line.
+    #[arg(long = "set-literal", value_name = "EXPR")]
+    set_literal: Vec<String>,
+    /// Set values from respective files (key1=path1,key2=path2).
+    #[arg(long = "set-file", value_name = "EXPR")]
+    set_file: Vec<String>,
+    /// Namespace scope for this request.
+    #[arg(short = 'n', long, default_value = "default")]
+    namespace: String,
+    /// Kubernetes version used for Capabilities.KubeVersion.
+    #[arg(long = "kube-version", value_name = "VERSION")]
+    kube_version: Option<String>,
+    /// Kubernetes api versions used for Capabilities.APIVersions (can
+    /// specify multiple, or separate with commas).
+    #[arg(
+        short = 'a',
+        long = "api-versions",
+        value_delimiter = ',',
+        value_name = "VERSION"
+    )]
+    api_versions: Vec<String>,
+    /// Set .Release.IsUpgrade instead of .Release.IsInstall.
+    #[arg(long = "is-upgrade")]
+    is_upgrade: bool,
+    /// Fail on a missing map key (Go's missingkey=error).
+    #[arg(long)]
+    strict: bool,
+    /// Enable DNS lookups when rendering templates (getHostByName).
+    #[arg(long = "enable-dns")]
+    enable_dns: bool,
+    /// Print load and render times on stderr.
+    #[arg(long)]
+    timings: bool,
+}
+
+/// `helm template`'s output flags.
+#[derive(Args)]
+struct StreamArgs {
+    /// Include CRDs in the templated output.
+    #[arg(long = "include-crds")]
+    include_crds: bool,
+    /// Only show manifests rendered from the given templates (can specify
+    /// multiple).
+    #[arg(short = 's', long = "show-only", value_name = "TEMPLATE")]
+    show_only: Vec<String>,
+    /// Skip tests from templated output.
+    #[arg(long = "skip-tests")]
+    skip_tests: bool,
+    /// Prevent hooks from running during install (no hooks in the output).
+    #[arg(long = "no-hooks")]
+    no_hooks: bool,
+    /// Hide Kubernetes Secrets in the output.
+    #[arg(long = "hide-secret")]
+    hide_secret: bool,
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        Some("render-fixture") if args.len() == 2 => render_fixture(&args[1]),
-        Some("--version") | Some("-V") => {
-            println!("kaapana-chart {}", env!("CARGO_PKG_VERSION"));
-            ExitCode::SUCCESS
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
         }
-        Some("--help") | Some("-h") | Some("help") => {
-            print!("{USAGE}");
-            ExitCode::SUCCESS
+    };
+    match cli.command {
+        Command::Template { args, opts, stream } => {
+            let (name, chart) = match args.as_slice() {
+                [chart] => ("release-name".to_owned(), chart.clone()),
+                [name, chart] => (name.clone(), chart.clone()),
+                _ => unreachable_usage(),
+            };
+            match template(&name, &chart, &opts, &stream) {
+                Ok(text) => {
+                    print!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("Error: {e:#}");
+                    ExitCode::from(1)
+                }
+            }
         }
-        _ => {
-            eprint!("{USAGE}");
-            ExitCode::from(2)
+        Command::Render {
+            chart,
+            opts,
+            name,
+            revision,
+            output: Output::Json,
+        } => match render(&name, revision, &chart, &opts) {
+            Ok(files) => {
+                let mut out = String::from("{\"manifests\": {");
+                for (i, (k, v)) in files.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    json_string(&mut out, k);
+                    out.push_str(": ");
+                    json_string(&mut out, v);
+                }
+                out.push_str("}}");
+                println!("{out}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                let mut out = String::from("{\"error\": ");
+                json_string(&mut out, &e.to_string());
+                out.push('}');
+                println!("{out}");
+                eprintln!("Error: {e:#}");
+                ExitCode::from(1)
+            }
+        },
+        Command::RenderFixture { case } => render_fixture(&case),
+    }
+}
+
+fn unreachable_usage() -> ! {
+    eprintln!("Error: expected [NAME] CHART");
+    std::process::exit(2)
+}
+
+/// Times of the phases, for `--timings`.
+struct Timings {
+    start: Instant,
+    marks: Vec<(&'static str, Duration)>,
+    on: bool,
+}
+
+impl Timings {
+    fn new(on: bool) -> Timings {
+        Timings {
+            start: Instant::now(),
+            marks: Vec::new(),
+            on,
         }
     }
+
+    fn mark(&mut self, what: &'static str) {
+        self.marks.push((what, self.start.elapsed()));
+    }
+
+    fn print(&self) {
+        if !self.on {
+            return;
+        }
+        let mut last = Duration::ZERO;
+        for (what, at) in &self.marks {
+            eprintln!(
+                "timing: {what:<8} {:>10.3} ms",
+                (*at - last).as_secs_f64() * 1e3
+            );
+            last = *at;
+        }
+        eprintln!(
+            "timing: {:<8} {:>10.3} ms",
+            "total",
+            last.as_secs_f64() * 1e3
+        );
+    }
+}
+
+fn load_chart(path: &str) -> Result<Chart, Error> {
+    loader::load(Path::new(path))
+}
+
+/// The user's values from the flags, in Helm's order.
+fn user_values(opts: &RenderArgs) -> Result<Value, Error> {
+    let mut files = Vec::new();
+    for path in &opts.values {
+        let bytes = read_input(path)?;
+        let text = String::from_utf8_lossy(&bytes);
+        let v = values_from_yaml(&text).map_err(|e| {
+            Error::new(
+                ErrorKind::Yaml,
+                format!("failed to parse {path}: {}", e.message()),
+            )
+        })?;
+        files.push(v);
+    }
+    let options = ValueOptions {
+        value_files: files,
+        json_values: opts.set_json.clone(),
+        values: opts.set.clone(),
+        string_values: opts.set_string.clone(),
+        file_values: opts.set_file.clone(),
+        literal_values: opts.set_literal.clone(),
+    };
+    options.merge(&|path| {
+        let bytes = read_input(path)?;
+        Ok(Value::from(String::from_utf8_lossy(&bytes).into_owned()))
+    })
+}
+
+/// Reads a values file the way Helm's `readFile` does: `-` is stdin; URLs
+/// would need the network, which this tool never uses.
+fn read_input(path: &str) -> Result<Vec<u8>, Error> {
+    use std::io::Read;
+    if path == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .map_err(|e| Error::new(ErrorKind::Io, format!("read -: {e}")))?;
+        return Ok(buf);
+    }
+    if path.contains("://") {
+        return Err(Error::new(
+            ErrorKind::Io,
+            format!("{path}: remote values files are not supported (no network access)"),
+        ));
+    }
+    std::fs::read(path).map_err(|e| {
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file or directory".to_owned(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+            _ => e.to_string(),
+        };
+        Error::new(ErrorKind::Io, format!("open {path}: {why}"))
+    })
+}
+
+fn engine(opts: &RenderArgs) -> Result<Engine, Error> {
+    let mut caps = Capabilities::default();
+    if let Some(v) = &opts.kube_version {
+        caps = caps.with_kube_version(v)?;
+    }
+    if !opts.api_versions.is_empty() {
+        caps = caps.with_api_versions(opts.api_versions.iter().cloned());
+    }
+    Ok(Engine::new()
+        .with_strict(opts.strict)
+        .with_dns(opts.enable_dns)
+        .with_capabilities(caps))
+}
+
+fn release(name: &str, revision: i64, opts: &RenderArgs) -> Release {
+    Release {
+        name: name.to_owned(),
+        namespace: opts.namespace.clone(),
+        revision,
+        is_install: !opts.is_upgrade,
+        is_upgrade: opts.is_upgrade,
+        ..Release::default()
+    }
+}
+
+fn render(
+    name: &str,
+    revision: i64,
+    chart: &str,
+    opts: &RenderArgs,
+) -> Result<BTreeMap<String, String>, Error> {
+    let mut t = Timings::new(opts.timings);
+    let engine = engine(opts)?;
+    let user = user_values(opts)?;
+    let chart = load_chart(chart)?;
+    t.mark("load");
+    let out = engine.render_chart(&chart, &user, &release(name, revision, opts))?;
+    t.mark("render");
+    t.print();
+    Ok(out.files)
+}
+
+fn template(
+    name: &str,
+    chart: &str,
+    opts: &RenderArgs,
+    stream: &StreamArgs,
+) -> Result<String, Error> {
+    let mut t = Timings::new(opts.timings);
+    let engine = engine(opts)?;
+    let user = user_values(opts)?;
+    let chart = load_chart(chart)?;
+    t.mark("load");
+    let missing = missing_dependencies(&chart);
+    if !missing.is_empty() {
+        return Err(Error::new(
+            ErrorKind::InvalidArgument,
+            format!(
+                "an error occurred while checking for chart dependencies. You may need to run `helm dependency build` to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: {}",
+                missing.join(", ")
+            ),
+        ));
+    }
+    engine.check_kube_version(&chart)?;
+    let out = engine
+        .render_chart(&chart, &user, &release(name, 1, opts))
+        .map_err(debug_hint)?;
+    t.mark("render");
+    let text = kaapana_chart::manifest::template_output(
+        &out.files,
+        &out.crds,
+        &kaapana_chart::manifest::TemplateOptions {
+            include_crds: stream.include_crds,
+            skip_tests: stream.skip_tests,
+            no_hooks: stream.no_hooks,
+            show_only: stream.show_only.clone(),
+            hide_secret: stream.hide_secret,
+        },
+    )
+    .map_err(debug_hint)?;
+    t.mark("output");
+    t.print();
+    Ok(text)
+}
+
+/// `helm template` adds a hint to the errors of the render itself (Helm's
+/// install returns a partial release with them): template errors and
+/// manifests that do not parse. Errors before the render (values, schema)
+/// come without it.
+fn debug_hint(e: Error) -> Error {
+    match e.kind() {
+        ErrorKind::TemplateSyntax
+        | ErrorKind::TemplateExec
+        | ErrorKind::TemplateAborted
+        | ErrorKind::LimitExceeded
+        | ErrorKind::Yaml => {
+            let msg = format!(
+                "{}\n\nUse --debug flag to render out invalid YAML",
+                e.message()
+            );
+            e.with_message(msg)
+        }
+        _ => e,
+    }
+}
+
+/// A JSON string as Python's `json.dumps(..., ensure_ascii=False)` writes
+/// it (the oracle's output format).
+fn json_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 /// A fixture file: `#! ` header lines, values YAML, a `---` line, the

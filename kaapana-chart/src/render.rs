@@ -11,11 +11,12 @@ use std::sync::Arc;
 use crate::chart::coalesce::coalesce_values_with_warnings;
 use crate::chart::dependencies::{process_dependencies, table_at};
 use crate::chart::semver::is_compatible_range;
-use crate::chart::{Chart, Dependency, File, Metadata};
+use crate::chart::{Chart, Dependency, Metadata};
 use crate::engine::{Engine, Renderable};
 use crate::error::{Error, ErrorKind, Result};
 use crate::files::Files;
 use crate::limits::MAX_VALUE_DEPTH;
+use crate::manifest::{crd_objects, Crd};
 use crate::value::{ElemType, List, Map, Value};
 
 /// The release a chart is rendered for: Helm's `.Release`.
@@ -81,10 +82,10 @@ pub struct Rendered {
     /// exactly the map Helm's engine returns.
     pub files: BTreeMap<String, String>,
     /// The CRD files (`crds/*.yaml|yml|json`) of the chart and its enabled
-    /// subcharts, named by full path, in Helm's order (a chart's own, then
-    /// its subcharts'). They are not templates: `helm template
-    /// --include-crds` prints them as they are.
-    pub crds: Vec<File>,
+    /// subcharts, in Helm's order (a chart's own, then its subcharts'). They
+    /// are not templates: `helm template --include-crds` prints them as
+    /// they are ([`manifest::template_output`](crate::manifest::template_output)).
+    pub crds: Vec<Crd>,
     /// The values templates saw as the root chart's `.Values`.
     pub values: Value,
     /// The warnings Helm would log (coalescing, dependencies).
@@ -159,8 +160,7 @@ impl Engine {
             .collect();
         let files = self.render_renderables(&renderables)?;
 
-        let mut crds = Vec::new();
-        collect_crds(&chart, chart.metadata.name.clone(), &mut crds);
+        let crds = crd_objects(&chart);
         Ok(Rendered {
             files,
             crds,
@@ -305,28 +305,6 @@ fn join_path(dir: &str, name: &str) -> String {
         }
     }
     parts.join("/")
-}
-
-/// Go's `Chart.CRDObjects`.
-fn collect_crds(chart: &Chart, full_path: String, out: &mut Vec<File>) {
-    for f in &chart.files {
-        let manifest = [".yaml", ".yml", ".json"]
-            .iter()
-            .any(|ext| f.name.ends_with(ext));
-        if f.name.starts_with("crds/") && manifest {
-            out.push(File {
-                name: join_path(&full_path, &f.name),
-                data: f.data.clone(),
-            });
-        }
-    }
-    for sub in &chart.dependencies {
-        collect_crds(
-            sub,
-            format!("{full_path}/charts/{}", sub.metadata.name),
-            out,
-        );
-    }
 }
 
 fn strings(items: &[String]) -> Value {

@@ -1,8 +1,12 @@
 //! The chart fixture corpus: every golden `fixtures/golden/charts/<chart>[@<set>].json`
 //! (written by `fixtures/tools/gen-chart-goldens` from real Helm) is
 //! re-rendered with the engine and compared byte for byte: the map of
-//! rendered files (`"manifests"`), or the error text (`"error"`). The
-//! golden's `"template"` stream is for the `helm template` stream test.
+//! rendered files (`"manifests"`), or the error text (`"error"`). Where the
+//! golden also has Helm's install stream (`"template"`: the sorted release
+//! manifest of `helm install --dry-run=client`, hooks and CRDs left out) or
+//! the install's error (`"template_error"`), the `helm template` pipeline is
+//! checked too: missing dependencies, `kubeVersion`, render, then
+//! [`kaapana_chart::manifest::template_output`] without hooks.
 //!
 //! A `harness = false` test binary. `FIXTURE_FILTER=<substring>` (or
 //! positional arguments) selects goldens whose id (`<chart>@<set>`) contains
@@ -26,6 +30,60 @@ const CONTEXT: usize = 3;
 enum Outcome {
     Files(BTreeMap<String, String>),
     Error(String),
+}
+
+/// The install stream of a golden: Helm's manifest (trimmed, as `helm
+/// template` prints it) or the install's error.
+fn read_stream(path: &Path) -> Option<Result<String, String>> {
+    let text = fs::read_to_string(path).ok()?;
+    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+    if let Some(serde_json::Value::String(m)) = json.get("template") {
+        return Some(Ok(format!("{}\n", m.trim())));
+    }
+    if let Some(serde_json::Value::String(e)) = json.get("template_error") {
+        return Some(Err(e.clone()));
+    }
+    None
+}
+
+/// The SDK's install words a missing dependency differently from `helm
+/// template` (whose text the CLI prints); the list of charts is the same.
+const SDK_MISSING_DEPS: &str =
+    "chart dependencies are missing; run dependency update/build first: ";
+
+/// `helm template`'s steps before and after the render, without hooks.
+fn stream(dir: &Path, set: Option<&str>) -> Result<String, String> {
+    let chart = kaapana_chart::chart::loader::load(dir).map_err(|e| e.to_string())?;
+    let missing = kaapana_chart::chart::dependencies::missing_dependencies(&chart);
+    if !missing.is_empty() {
+        return Err(format!(
+            "{SDK_MISSING_DEPS}found in Chart.yaml, but missing in charts/ directory: {}",
+            missing.join(", ")
+        ));
+    }
+    let engine = Engine::new();
+    engine
+        .check_kube_version(&chart)
+        .map_err(|e| e.to_string())?;
+    let mut user = ValueOptions::default();
+    if let Some(set) = set {
+        let file = dir.join(format!("values-{set}.yaml"));
+        let text = fs::read_to_string(&file).map_err(|e| e.to_string())?;
+        user.value_files
+            .push(values_from_yaml(&text).map_err(|e| e.to_string())?);
+    }
+    let values = user
+        .merge(&|path| Err(Error::new(ErrorKind::Io, format!("open {path}: not used"))))
+        .map_err(|e| e.to_string())?;
+    let out = engine
+        .render_chart(&chart, &values, &Release::default())
+        .map_err(|e| e.to_string())?;
+    let opts = kaapana_chart::manifest::TemplateOptions {
+        no_hooks: true,
+        ..Default::default()
+    };
+    kaapana_chart::manifest::template_output(&out.files, &out.crds, &opts)
+        .map_err(|e| e.to_string())
 }
 
 /// Where the chart of a golden lives: a fixture chart, or an assembled
@@ -173,7 +231,24 @@ fn run() -> ExitCode {
             let dir = dir.canonicalize().map_err(|e| e.to_string())?;
             let actual = panic::catch_unwind(AssertUnwindSafe(|| render(&dir, set)))
                 .map_err(|_| "the engine panicked".to_string())??;
-            Ok::<_, String>(compare(id, &expected, &actual))
+            let mut report = compare(id, &expected, &actual);
+            if report.is_none() {
+                if let Some(want) = read_stream(&golden_dir.join(format!("{id}.json"))) {
+                    let got = panic::catch_unwind(AssertUnwindSafe(|| stream(&dir, set)))
+                        .map_err(|_| "the engine panicked".to_string())?;
+                    if got != want {
+                        let mut out = format!("FAIL {id} (template stream)\n");
+                        match (&want, &got) {
+                            (Ok(w), Ok(g)) => show_diff(&mut out, w, g),
+                            _ => {
+                                let _ = writeln!(out, "    - {want:?}\n    + {got:?}");
+                            }
+                        }
+                        report = Some(out);
+                    }
+                }
+            }
+            Ok::<_, String>(report)
         })();
         match outcome {
             Ok(None) => passed += 1,

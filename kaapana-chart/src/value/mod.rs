@@ -414,7 +414,7 @@ impl Map {
         Map(Arc::new(MapData {
             elem: self.0.elem,
             name: self.0.name,
-            entries: RwLock::new(BTreeMap::new()),
+            entries: Arc::new(Entries(RwLock::new(BTreeMap::new()))),
         }))
     }
 
@@ -481,7 +481,7 @@ impl Map {
 
     /// The map's address, for cycle detection (`deepEqual`).
     pub(crate) fn identity(&self) -> usize {
-        Arc::as_ptr(&self.0) as usize
+        Arc::as_ptr(&self.0.entries) as usize
     }
 }
 
