@@ -9,13 +9,16 @@
 //!
 //! Families: [`builtin`] (Go's typed builtins: `print`, `printf`, `println`,
 //! `html`, `js`, `urlquery`), [`helm`] (Helm's own functions), [`lists`]
-//! (Sprig's list functions). Go's reflect-level builtins (`and`, `or`, `not`,
+//! (Sprig's list functions), [`strings`] (Sprig's string and string-list
+//! functions), [`regex`] (Sprig's regular expressions, Go's RE2 syntax). Go's reflect-level builtins (`and`, `or`, `not`,
 //! `len`, `index`, `eq`, …) live in the executor because they see values
 //! before Go's type conversion.
 
 pub mod builtin;
 pub mod helm;
 pub mod lists;
+pub mod regex;
+pub mod strings;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -102,6 +105,8 @@ impl Functions {
     pub fn helm() -> Functions {
         let mut f = Functions::go();
         lists::register(&mut f);
+        strings::register(&mut f);
+        regex::register(&mut f);
         helm::register(&mut f);
         f
     }
