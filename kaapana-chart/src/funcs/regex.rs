@@ -1237,18 +1237,18 @@ fn parse_unicode_class(s: &str) -> Result<Option<(String, &str)>, SyntaxError> {
 }
 
 /// Whether Go knows the Unicode class: `Any`, a general category or a
-/// script (Go's tables), checked against the `regex` crate's tables.
+/// script. Since Go 1.25 names are matched loosely (case, spaces, `_` and
+/// `-` ignored; long category names allowed), as the `regex` crate's are,
+/// so its tables decide.
 fn is_unicode_class_name(name: &str) -> bool {
-    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ' ' | '-'))
+    {
         return false;
     }
-    if name == "Any" {
-        return true;
-    }
-    // Go's names are exact (case-sensitive) category or script names; the
-    // regex crate is looser, so ask it only after the name looks like one.
-    let first_upper = name.chars().next().is_some_and(|c| c.is_ascii_uppercase());
-    first_upper && regex_syntax_accepts(&format!("\\p{{{name}}}"))
+    regex_syntax_accepts(&format!("\\p{{{name}}}"))
 }
 
 fn regex_syntax_accepts(pattern: &str) -> bool {

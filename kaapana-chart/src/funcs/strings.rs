@@ -944,7 +944,17 @@ fn go_to_upper(c: char) -> char {
     if c.is_ascii() {
         return c.to_ascii_uppercase();
     }
-    single(c.to_uppercase()).unwrap_or(c)
+    match u32::from(c) {
+        // Greek with a subscript iota: the full mapping has two letters, the
+        // simple one (Go's) is the title-case letter.
+        u @ (0x1F80..=0x1F87 | 0x1F90..=0x1F97 | 0x1FA0..=0x1FA7) => {
+            char::from_u32(u + 8).unwrap_or(c)
+        }
+        0x1FB3 => '\u{1FBC}',
+        0x1FC3 => '\u{1FCC}',
+        0x1FF3 => '\u{1FFC}',
+        _ => single(c.to_uppercase()).unwrap_or(c),
+    }
 }
 
 /// Go's `unicode.ToLower` (simple mapping).
