@@ -226,7 +226,7 @@ pub(crate) fn compile(pattern: &str) -> Result<Arc<GoRegex>, CompileError> {
     if let Some(hit) = CACHE.with(|c| c.borrow().get(pattern).cloned()) {
         return hit;
     }
-    let result = compile_uncached(pattern);
+    let result = compile_uncached(pattern, MAX_REGEX_SIZE);
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
         if c.len() >= MAX_REGEX_CACHE {
@@ -237,14 +237,14 @@ pub(crate) fn compile(pattern: &str) -> Result<Arc<GoRegex>, CompileError> {
     result
 }
 
-fn compile_uncached(pattern: &str) -> Result<Arc<GoRegex>, CompileError> {
+fn compile_uncached(pattern: &str, size_limit: usize) -> Result<Arc<GoRegex>, CompileError> {
     let parsed = Parser::parse(pattern).map_err(|e| CompileError::Go(e.to_string()))?;
     let mut rust = String::with_capacity(pattern.len() * 2);
     emit(&parsed.root, &mut rust);
     // The regex crate compiles recursively over the pattern's nesting.
     let re = stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || {
         regex::RegexBuilder::new(&rust)
-            .size_limit(MAX_REGEX_SIZE)
+            .size_limit(size_limit)
             .nest_limit(u32::MAX)
             .build()
     })
@@ -680,8 +680,7 @@ impl<'p> Parser<'p> {
                             t = &t[1..];
                         }
                         Some((min, max, after)) => {
-                            if min < 0
-                                || min > GO_MAX_REPEAT
+                            if !(0..=GO_MAX_REPEAT).contains(&min)
                                 || max > GO_MAX_REPEAT
                                 || (max >= 0 && min > max)
                             {
@@ -1464,6 +1463,30 @@ mod tests {
             go_err("a\\"),
             "error parsing regexp: trailing backslash at end of expression: ``"
         );
+    }
+
+    #[test]
+    fn compiled_size_limit_both_sides() {
+        // The same pattern under a limit it fits and one it does not.
+        let pattern = "[a-z]{500}";
+        assert!(compile_uncached(pattern, MAX_REGEX_SIZE).is_ok());
+        assert!(matches!(
+            compile_uncached(pattern, 1000),
+            Err(CompileError::Limit(_))
+        ));
+        // Through the template function, the limit stops the render.
+        assert!(must(pattern).is_ok());
+    }
+
+    #[test]
+    fn cache_is_bounded_both_sides() {
+        CACHE.with(|c| c.borrow_mut().clear());
+        for i in 0..MAX_REGEX_CACHE {
+            compile(&format!("cache-{i}")).unwrap();
+        }
+        assert_eq!(CACHE.with(|c| c.borrow().len()), MAX_REGEX_CACHE);
+        compile("one-more").unwrap();
+        assert_eq!(CACHE.with(|c| c.borrow().len()), 1);
     }
 
     #[test]
