@@ -51,6 +51,19 @@ pub const MAX_YAML_NODES: usize = 1_000_000;
 /// Self-referencing maps (`set $d "self" $d`) stop here with an error.
 pub const MAX_VALUE_DEPTH: usize = 10_000;
 
+/// Largest compiled form of one regular expression (`regexMatch` and
+/// friends), in bytes of the `regex` crate's automaton.
+///
+/// Go bounds a pattern by its parse tree (`expression too large` beyond
+/// about 3.3 million instructions; repeat counts at most 1000, also when
+/// nested); every such pattern a chart plausibly uses compiles far below
+/// this. A pattern beyond it stops the render with `LimitExceeded`.
+pub const MAX_REGEX_SIZE: usize = 64 * 1024 * 1024;
+
+/// Compiled regular expressions kept per thread, so that a `regexMatch`
+/// in a loop compiles its pattern once. The cache is emptied when full.
+pub const MAX_REGEX_CACHE: usize = 64;
+
 /// The limits of one engine. `Limits::default()` is strict enough for
 /// untrusted charts and generous enough for every real one.
 ///

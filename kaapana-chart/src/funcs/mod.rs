@@ -11,7 +11,9 @@
 //! `html`, `js`, `urlquery`), [`helm`] (Helm's own functions), [`lists`]
 //! (Sprig's list functions), [`cast`] (conversions), [`math`] (integer and
 //! decimal arithmetic), [`flow`] (defaults and flow), [`reflect`] (Go type
-//! and kind names). Go's reflect-level builtins (`and`, `or`, `not`,
+//! and kind names), [`strings`] (Sprig's string and string-list functions),
+//! [`regex`] (Sprig's regular expressions, Go's RE2 syntax). Go's
+//! reflect-level builtins (`and`, `or`, `not`,
 //! `len`, `index`, `eq`, …) live in the executor because they see values
 //! before Go's type conversion.
 
@@ -22,6 +24,8 @@ pub mod helm;
 pub mod lists;
 pub mod math;
 pub mod reflect;
+pub mod regex;
+pub mod strings;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -112,6 +116,8 @@ impl Functions {
         math::register(&mut f);
         flow::register(&mut f);
         reflect::register(&mut f);
+        strings::register(&mut f);
+        regex::register(&mut f);
         helm::register(&mut f);
         f
     }

@@ -1408,13 +1408,13 @@ fn go_runes(b: &[u8]) -> impl Iterator<Item = (Option<char>, usize)> + '_ {
 }
 
 /// `b` as text with one U+FFFD per invalid byte.
-fn lossy_per_byte(b: &[u8]) -> String {
+pub(crate) fn lossy_per_byte(b: &[u8]) -> String {
     go_runes(b).map(|(c, _)| c.unwrap_or('\u{FFFD}')).collect()
 }
 
 /// Go's `strconv.CanBackquote`: no control characters but tab, no backquote,
 /// no DEL, no byte-order mark, valid UTF-8.
-fn can_backquote(b: &[u8]) -> bool {
+pub(crate) fn can_backquote(b: &[u8]) -> bool {
     go_runes(b).all(|(c, _)| match c {
         None | Some('\u{FEFF}') | Some('`') | Some('\u{7F}') => false,
         Some(c) => c >= ' ' || c == '\t',

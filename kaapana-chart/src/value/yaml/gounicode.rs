@@ -8,7 +8,7 @@
 //! the Unicode database, so they are data, not logic.
 
 /// Go's `unicode.IsLetter`.
-pub(super) fn is_letter(c: char) -> bool {
+pub(crate) fn is_letter(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphabetic();
     }
@@ -16,7 +16,7 @@ pub(super) fn is_letter(c: char) -> bool {
 }
 
 /// Go's `unicode.IsDigit` (decimal digits of every script).
-pub(super) fn is_digit(c: char) -> bool {
+pub(crate) fn is_digit(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_digit();
     }

@@ -24,7 +24,7 @@ mod decode;
 mod emit;
 mod gofmt;
 mod gosort;
-mod gounicode;
+pub(crate) mod gounicode;
 mod parser;
 mod resolve;
 mod scanner;
