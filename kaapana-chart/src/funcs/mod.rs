@@ -10,12 +10,14 @@
 //! Families: [`builtin`] (Go's typed builtins: `print`, `printf`, `println`,
 //! `html`, `js`, `urlquery`), [`helm`] (Helm's own functions), [`lists`]
 //! (Sprig's list functions), [`encoding`] (Sprig's base64/base32 and
-//! hashes). Go's reflect-level builtins (`and`, `or`, `not`,
+//! hashes), [`dates`] (Sprig's dates and durations). Go's reflect-level builtins (`and`, `or`, `not`,
 //! `len`, `index`, `eq`, …) live in the executor because they see values
 //! before Go's type conversion.
 
 pub mod builtin;
+pub mod dates;
 pub mod encoding;
+mod gotime;
 pub mod helm;
 pub mod lists;
 
@@ -100,11 +102,37 @@ impl Functions {
         f
     }
 
-    /// Everything a Helm template can call (as far as implemented).
+    /// Everything a Helm template can call (as far as implemented), with
+    /// the system clock and OS randomness, like Helm.
     pub fn helm() -> Functions {
+        Functions::helm_with(dates::Clock::System)
+    }
+
+    /// Like [`Functions::helm`], but reproducible: `now` (and `date`, `ago`,
+    /// … without a time argument) read the fixed instant `now`, and every
+    /// random function draws from one generator seeded with `seed`.
+    ///
+    /// ```
+    /// use kaapana_chart::{Functions, TemplateSet, Value};
+    /// use std::sync::Arc;
+    /// use std::time::{Duration, UNIX_EPOCH};
+    ///
+    /// let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    /// let funcs = Functions::helm_deterministic(7, now);
+    /// let mut set = TemplateSet::with_functions(Default::default(), Arc::new(funcs));
+    /// set.add("t", r#"{{ dateInZone "2006-01-02" now "UTC" }}"#).unwrap();
+    /// assert_eq!(set.execute("t", &Value::Nil).unwrap(), "2023-11-14");
+    /// ```
+    pub fn helm_deterministic(seed: u64, now: std::time::SystemTime) -> Functions {
+        let _ = seed;
+        Functions::helm_with(dates::Clock::Fixed(now))
+    }
+
+    fn helm_with(clock: dates::Clock) -> Functions {
         let mut f = Functions::go();
         lists::register(&mut f);
         encoding::register(&mut f);
+        dates::register(&mut f, clock);
         helm::register(&mut f);
         f
     }
