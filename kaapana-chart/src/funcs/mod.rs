@@ -10,7 +10,8 @@
 //! Families: [`builtin`] (Go's typed builtins: `print`, `printf`, `println`,
 //! `html`, `js`, `urlquery`), [`helm`] (Helm's own functions), [`lists`]
 //! (Sprig's list functions), [`encoding`] (Sprig's base64/base32 and
-//! hashes), [`dates`] (Sprig's dates and durations). Go's reflect-level builtins (`and`, `or`, `not`,
+//! hashes), [`dates`] (Sprig's dates and durations), [`toml`] (Helm's
+//! TOML functions). Go's reflect-level builtins (`and`, `or`, `not`,
 //! `len`, `index`, `eq`, …) live in the executor because they see values
 //! before Go's type conversion.
 
@@ -20,6 +21,7 @@ pub mod encoding;
 mod gotime;
 pub mod helm;
 pub mod lists;
+pub mod toml;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -133,6 +135,7 @@ impl Functions {
         lists::register(&mut f);
         encoding::register(&mut f);
         dates::register(&mut f, clock);
+        toml::register(&mut f);
         helm::register(&mut f);
         f
     }
