@@ -111,8 +111,9 @@ impl Functions {
     }
 
     /// Like [`Functions::helm`], but reproducible: `now` (and `date`, `ago`,
-    /// … without a time argument) read the fixed instant `now`, and every
-    /// random function draws from one generator seeded with `seed`.
+    /// … without a time argument) read the fixed instant `now`. `seed` is
+    /// for the random functions (`randAlphaNum`, `uuidv4`, …), which will
+    /// all draw from one generator seeded with it; none is registered yet.
     ///
     /// ```
     /// use kaapana_chart::{Functions, TemplateSet, Value};
