@@ -12,20 +12,25 @@
 //! (Sprig's list functions), [`cast`] (conversions), [`math`] (integer and
 //! decimal arithmetic), [`flow`] (defaults and flow), [`reflect`] (Go type
 //! and kind names), [`strings`] (Sprig's string and string-list functions),
-//! [`regex`] (Sprig's regular expressions, Go's RE2 syntax). Go's
-//! reflect-level builtins (`and`, `or`, `not`,
+//! [`regex`] (Sprig's regular expressions, Go's RE2 syntax), [`encoding`]
+//! (base64/base32 and hashes), [`dates`] (dates and durations), [`toml`]
+//! (Helm's TOML functions). Go's reflect-level builtins (`and`, `or`, `not`,
 //! `len`, `index`, `eq`, …) live in the executor because they see values
 //! before Go's type conversion.
 
 pub mod builtin;
 pub mod cast;
+pub mod dates;
+pub mod encoding;
 pub mod flow;
+mod gotime;
 pub mod helm;
 pub mod lists;
 pub mod math;
 pub mod reflect;
 pub mod regex;
 pub mod strings;
+pub mod toml;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -108,8 +113,34 @@ impl Functions {
         f
     }
 
-    /// Everything a Helm template can call (as far as implemented).
+    /// Everything a Helm template can call (as far as implemented), with
+    /// the system clock and OS randomness, like Helm.
     pub fn helm() -> Functions {
+        Functions::helm_with(dates::Clock::System)
+    }
+
+    /// Like [`Functions::helm`], but reproducible: `now` (and `date`, `ago`,
+    /// … without a time argument) read the fixed instant `now`. `seed` is
+    /// for the random functions (`randAlphaNum`, `uuidv4`, …), which will
+    /// all draw from one generator seeded with it; none is registered yet.
+    ///
+    /// ```
+    /// use kaapana_chart::{Functions, TemplateSet, Value};
+    /// use std::sync::Arc;
+    /// use std::time::{Duration, UNIX_EPOCH};
+    ///
+    /// let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    /// let funcs = Functions::helm_deterministic(7, now);
+    /// let mut set = TemplateSet::with_functions(Default::default(), Arc::new(funcs));
+    /// set.add("t", r#"{{ dateInZone "2006-01-02" now "UTC" }}"#).unwrap();
+    /// assert_eq!(set.execute("t", &Value::Nil).unwrap(), "2023-11-14");
+    /// ```
+    pub fn helm_deterministic(seed: u64, now: std::time::SystemTime) -> Functions {
+        let _ = seed;
+        Functions::helm_with(dates::Clock::Fixed(now))
+    }
+
+    fn helm_with(clock: dates::Clock) -> Functions {
         let mut f = Functions::go();
         lists::register(&mut f);
         cast::register(&mut f);
@@ -118,6 +149,9 @@ impl Functions {
         reflect::register(&mut f);
         strings::register(&mut f);
         regex::register(&mut f);
+        encoding::register(&mut f);
+        dates::register(&mut f, clock);
+        toml::register(&mut f);
         helm::register(&mut f);
         f
     }

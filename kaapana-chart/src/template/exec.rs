@@ -1373,6 +1373,7 @@ fn assignable(v: &Value, t: GoType) -> bool {
         GoType::List => matches!(v, Value::List(l) if l.elem() == ElemType::Interface),
         GoType::StringList => matches!(v, Value::List(l) if l.elem() == ElemType::String),
         GoType::Map => matches!(v, Value::Map(m) if m.elem() == ElemType::Interface),
+        GoType::Time => matches!(v, Value::Object(o) if o.go_type() == "time.Time"),
     }
 }
 

@@ -179,6 +179,9 @@ pub enum GoType {
     Map,
     /// Go's `reflect.Value`: the raw argument, used by the builtins.
     Reflect,
+    /// `time.Time`: a host object whose Go type is `time.Time` (Sprig's
+    /// date functions).
+    Time,
 }
 
 impl GoType {
@@ -196,6 +199,7 @@ impl GoType {
             GoType::StringList => "[]string",
             GoType::Map => "map[string]interface {}",
             GoType::Reflect => "reflect.Value",
+            GoType::Time => "time.Time",
         }
     }
 }

@@ -534,6 +534,10 @@ fn run() -> ExitCode {
 }
 
 fn main() -> ExitCode {
+    // Date functions format in Go's `time.Local`; the goldens were rendered
+    // with TZ=UTC (gen-template-goldens pins it), so pin it here too, before
+    // any thread exists.
+    std::env::set_var("TZ", "UTC");
     // Deeply nested templates (include recursion to Helm's 1000 levels) may
     // need a larger stack than the main thread's.
     std::thread::Builder::new()
