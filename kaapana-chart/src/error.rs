@@ -44,6 +44,10 @@ pub enum ErrorKind {
     /// Reading a file failed.
     #[error("I/O error")]
     Io,
+    /// Values do not meet a chart's `values.schema.json`, or the schema
+    /// cannot be used (Helm's `values don't meet the specifications…`).
+    #[error("schema validation failed")]
+    Schema,
 }
 
 /// An error of the Helm engine: a kind, Helm's message, and where it happened.

@@ -51,6 +51,13 @@ pub const MAX_YAML_NODES: usize = 1_000_000;
 /// Self-referencing maps (`set $d "self" $d`) stop here with an error.
 pub const MAX_VALUE_DEPTH: usize = 10_000;
 
+/// Deepest nesting of the values checked against a `values.schema.json`.
+/// The validator recurses once per level, so this bounds its stack.
+///
+/// Go has no such limit; values files cannot nest deeper than
+/// [`MAX_YAML_DEPTH`] anyway.
+pub const MAX_SCHEMA_VALUE_DEPTH: usize = 1_000;
+
 /// The limits of one engine. `Limits::default()` is strict enough for
 /// untrusted charts and generous enough for every real one.
 ///

@@ -12,6 +12,7 @@ use crate::value::Value;
 
 pub mod coalesce;
 pub mod loader;
+pub mod schema;
 pub mod semver;
 pub mod strvals;
 
