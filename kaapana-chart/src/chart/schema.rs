@@ -375,37 +375,95 @@ fn with_hash(url: &str) -> String {
 /// per error, two spaces of indent per level.
 fn display(e: &ValidationError<'_, '_>) -> String {
     let mut out = String::new();
-    display_into(e, &mut out, 0);
+    display_into(e, None, &mut out, 0);
     out
 }
 
-fn display_into(e: &ValidationError<'_, '_>, out: &mut String, mut indent: usize) {
+/// Writes one line: `- at '<pointer>': <text>` at `indent`.
+fn line(out: &mut String, indent: usize, location: &str, text: &str) {
+    if indent > 0 {
+        out.push('\n');
+        for _ in 1..indent {
+            out.push_str("  ");
+        }
+        out.push_str("- ");
+    }
+    out.push_str("at ");
+    out.push_str(&quote(location));
+    out.push_str(": ");
+    out.push_str(text);
+}
+
+fn display_into(
+    e: &ValidationError<'_, '_>,
+    parent: Option<&ValidationError<'_, '_>>,
+    out: &mut String,
+    mut indent: usize,
+) {
     stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+        // boon drops the `allOf`/`anyOf`/`oneOf` node of a combinator with
+        // a single failing branch; the Go library keeps it. Put it back.
+        if let Some(text) = dropped_combinator(e, parent) {
+            line(out, indent, &e.instance_location.to_string(), text);
+            indent += 1;
+        }
         // A `$ref` with a single cause is not shown; its cause is.
         let skip = e.causes.len() == 1 && matches!(e.kind, BoonKind::Reference { .. });
         if !skip {
-            if indent > 0 {
-                out.push('\n');
-                for _ in 1..indent {
-                    out.push_str("  ");
-                }
-                out.push_str("- ");
-            }
-            indent += 1;
             if let BoonKind::Schema { url } = &e.kind {
+                if indent > 0 {
+                    out.push('\n');
+                    for _ in 1..indent {
+                        out.push_str("  ");
+                    }
+                    out.push_str("- ");
+                }
                 out.push_str("jsonschema validation failed with ");
                 out.push_str(&quote(&with_hash(url)));
             } else {
-                out.push_str("at ");
-                out.push_str(&quote(&e.instance_location.to_string()));
-                out.push_str(": ");
-                out.push_str(&message(&e.kind));
+                line(out, indent, &e.instance_location.to_string(), &message(&e.kind));
             }
+            indent += 1;
         }
         for cause in &e.causes {
-            display_into(cause, out, indent);
+            display_into(cause, Some(e), out, indent);
         }
     })
+}
+
+/// The message of the combinator node boon left out above `e`, if any: `e`
+/// comes straight from branch `N` of an `allOf`/`anyOf`/`oneOf` (its schema
+/// is `<S>/allOf/N`) and its parent is not that combinator's node.
+fn dropped_combinator(
+    e: &ValidationError<'_, '_>,
+    parent: Option<&ValidationError<'_, '_>>,
+) -> Option<&'static str> {
+    let url = e.schema_url;
+    let (rest, index) = url.rsplit_once('/')?;
+    if index.is_empty() || !index.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (base, keyword) = rest.rsplit_once('/')?;
+    let text = match keyword {
+        "allOf" => "'allOf' failed",
+        "anyOf" => "'anyOf' failed",
+        "oneOf" => "'oneOf' failed, none matched",
+        _ => return None,
+    };
+    match parent {
+        Some(p) => {
+            let wrapped = match (&p.kind, keyword) {
+                (BoonKind::AllOf, "allOf")
+                | (BoonKind::AnyOf, "anyOf")
+                | (BoonKind::OneOf(None), "oneOf") => p.schema_url == base,
+                // The target of a `$ref` may itself be a branch.
+                (BoonKind::Reference { url: target, .. }, _) => *target == url,
+                _ => false,
+            };
+            (!wrapped).then_some(text)
+        }
+        None => Some(text),
+    }
 }
 
 /// The Go library's English message of one error kind.
