@@ -263,6 +263,16 @@ mod tests {
     }
 
     #[test]
+    fn schema_kind() {
+        assert_eq!(ErrorKind::Schema.to_string(), "schema validation failed");
+        let schema: &[u8] = br#"{"required": ["a"]}"#;
+        let err = crate::chart::schema::validate_against_schema(schema, &crate::Value::empty_map())
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Schema);
+        assert_ne!(ErrorKind::Schema, ErrorKind::Json);
+    }
+
+    #[test]
     fn alternate_form_shows_caret() {
         let src: Arc<str> = Arc::from("line one\nsay {{ .x.y }} here\n");
         let err = Error::new(ErrorKind::TemplateExec, "boom")

@@ -88,7 +88,9 @@ fn schema_fixtures_match_helm() {
     for name in &names {
         let case = cases_dir().join(name);
         let golden_text = std::fs::read_to_string(golden_dir().join(format!("{name}.json")))
-            .unwrap_or_else(|_| panic!("no golden for {name}; run fixtures/tools/gen-schema-goldens"));
+            .unwrap_or_else(|_| {
+                panic!("no golden for {name}; run fixtures/tools/gen-schema-goldens")
+            });
         let golden: Json = serde_json::from_str(&golden_text).expect("golden JSON");
         let got = match ours(&case) {
             Ok(r) => r,
@@ -98,7 +100,8 @@ fn schema_fixtures_match_helm() {
             }
         };
         let problem = if golden.get("ok").is_some() {
-            got.err().map(|e| format!("Helm accepts the values, we say:\n{e}"))
+            got.err()
+                .map(|e| format!("Helm accepts the values, we say:\n{e}"))
         } else if let Some(prefix) = golden.get("error_prefix").and_then(Json::as_str) {
             // A documented deviation: Helm fetched a $ref, we never do.
             match got {

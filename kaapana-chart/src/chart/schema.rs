@@ -257,7 +257,10 @@ impl boon::UrlLoader for NoFetch {
             // Helm's urnLoader: an unresolved URN is the permissive schema.
             return Ok(Json::Bool(true));
         }
-        Err(format!("{url} is not loaded: kaapana-chart never fetches remote or file references").into())
+        Err(
+            format!("{url} is not loaded: kaapana-chart never fetches remote or file references")
+                .into(),
+        )
     }
 }
 
@@ -356,7 +359,10 @@ fn compile_error(e: &CompileError) -> String {
             format!("invalid json-pointer {}", go_quote(loc))
         }
         CompileError::AnchorNotFound { url, reference } => {
-            format!("anchor in {} not found", go_quote(&format!("{url}{reference}")))
+            format!(
+                "anchor in {} not found",
+                go_quote(&format!("{url}{reference}"))
+            )
         }
         other => format!("{other:#}"),
     }
@@ -421,7 +427,12 @@ fn display_into(
                 out.push_str("jsonschema validation failed with ");
                 out.push_str(&quote(&with_hash(url)));
             } else {
-                line(out, indent, &e.instance_location.to_string(), &message(&e.kind));
+                line(
+                    out,
+                    indent,
+                    &e.instance_location.to_string(),
+                    &message(&e.kind),
+                );
             }
             indent += 1;
         }
@@ -592,7 +603,11 @@ fn message(kind: &BoonKind<'_, '_>) -> String {
         K::AnyOf => "'anyOf' failed".to_owned(),
         K::OneOf(None) => "'oneOf' failed, none matched".to_owned(),
         K::OneOf(Some((i, j))) => {
-            format!("'oneOf' failed, subschemas {}, {} matched", int(*i), int(*j))
+            format!(
+                "'oneOf' failed, subschemas {}, {} matched",
+                int(*i),
+                int(*j)
+            )
         }
     }
 }
@@ -700,7 +715,10 @@ fn float(f: f64) -> String {
         out.push_str(&digits);
     } else {
         let point = point as usize;
-        let mut int_part = digits.get(..point.min(digits.len())).unwrap_or("").to_owned();
+        let mut int_part = digits
+            .get(..point.min(digits.len()))
+            .unwrap_or("")
+            .to_owned();
         while int_part.len() < point {
             int_part.push('0');
         }
