@@ -33,6 +33,7 @@ pub struct Engine {
     pub(crate) capabilities: Capabilities,
     lint: bool,
     dns: bool,
+    pub(crate) skip_schema_validation: bool,
 }
 
 impl Default for Engine {
@@ -77,7 +78,16 @@ impl Engine {
             capabilities: Capabilities::default(),
             lint: false,
             dns: false,
+            skip_schema_validation: false,
         }
+    }
+
+    /// Whether [`Engine::render_chart`] checks the values against each
+    /// chart's `values.schema.json` (the default, as Helm; `false` is
+    /// Helm's `--skip-schema-validation`).
+    pub fn with_schema_validation(mut self, validate: bool) -> Engine {
+        self.skip_schema_validation = !validate;
+        self
     }
 
     /// Replaces the cluster capabilities templates see as `.Capabilities`

@@ -44,6 +44,10 @@ pub enum ErrorKind {
     /// Reading a file failed.
     #[error("I/O error")]
     Io,
+    /// Values do not meet a chart's `values.schema.json`, or the schema
+    /// cannot be used (Helm's `values don't meet the specifications…`).
+    #[error("schema validation failed")]
+    Schema,
 }
 
 /// An error of the Helm engine: a kind, Helm's message, and where it happened.
@@ -267,6 +271,16 @@ mod tests {
     #[test]
     fn error_is_one_pointer() {
         assert_eq!(std::mem::size_of::<Error>(), std::mem::size_of::<usize>());
+    }
+
+    #[test]
+    fn schema_kind() {
+        assert_eq!(ErrorKind::Schema.to_string(), "schema validation failed");
+        let schema: &[u8] = br#"{"required": ["a"]}"#;
+        let err = crate::chart::schema::validate_against_schema(schema, &crate::Value::empty_map())
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Schema);
+        assert_ne!(ErrorKind::Schema, ErrorKind::Json);
     }
 
     #[test]

@@ -63,6 +63,12 @@ pub const MAX_REGEX_SIZE: usize = 64 * 1024 * 1024;
 /// Compiled regular expressions kept per thread, so that a `regexMatch`
 /// in a loop compiles its pattern once. The cache is emptied when full.
 pub const MAX_REGEX_CACHE: usize = 64;
+/// Deepest nesting of the values checked against a `values.schema.json`.
+/// The validator recurses once per level, so this bounds its stack.
+///
+/// Go has no such limit; values files cannot nest deeper than
+/// [`MAX_YAML_DEPTH`] anyway.
+pub const MAX_SCHEMA_VALUE_DEPTH: usize = 1_000;
 
 /// The limits of one engine. `Limits::default()` is strict enough for
 /// untrusted charts and generous enough for every real one.

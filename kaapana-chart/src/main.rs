@@ -126,6 +126,9 @@ struct RenderArgs {
     /// Enable DNS lookups when rendering templates (getHostByName).
     #[arg(long = "enable-dns")]
     enable_dns: bool,
+    /// Disable the values.schema.json validation.
+    #[arg(long = "skip-schema-validation")]
+    skip_schema_validation: bool,
     /// Print load and render times on stderr.
     #[arg(long)]
     timings: bool,
@@ -328,6 +331,7 @@ fn engine(opts: &RenderArgs) -> Result<Engine, Error> {
     Ok(Engine::new()
         .with_strict(opts.strict)
         .with_dns(opts.enable_dns)
+        .with_schema_validation(!opts.skip_schema_validation)
         .with_capabilities(caps))
 }
 

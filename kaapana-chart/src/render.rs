@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use crate::chart::coalesce::coalesce_values_with_warnings;
 use crate::chart::dependencies::{process_dependencies, table_at};
+use crate::chart::schema::validate_values;
 use crate::chart::semver::is_compatible_range;
 use crate::chart::{Chart, Dependency, Metadata};
 use crate::engine::{Engine, Renderable};
@@ -125,8 +126,9 @@ impl Engine {
     ///
     /// # Errors
     ///
-    /// Helm's errors, with Helm's text: values coalescing, template parse
-    /// and execution errors.
+    /// Helm's errors, with Helm's text: values coalescing, `values.schema.json`
+    /// failures (unless [`Engine::with_schema_validation`] turned them off),
+    /// template parse and execution errors.
     pub fn render_chart(
         &self,
         chart: &Chart,
@@ -138,6 +140,9 @@ impl Engine {
         process_dependencies(&mut chart, user_values, &mut warnings)?;
 
         let values = coalesce_values_with_warnings(&chart, user_values, &mut warnings)?;
+        if !self.skip_schema_validation {
+            validate_values(&chart, &values)?;
+        }
 
         let top = Top {
             release: release.to_value(),

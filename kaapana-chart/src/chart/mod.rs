@@ -13,6 +13,7 @@ use crate::value::Value;
 pub mod coalesce;
 pub mod dependencies;
 pub mod loader;
+pub mod schema;
 pub mod semver;
 pub mod strvals;
 

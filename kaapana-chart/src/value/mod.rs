@@ -12,7 +12,7 @@
 //! Lists are immutable (no Helm function changes a slice in place).
 
 pub(crate) mod json;
-mod strconv;
+pub(crate) mod strconv;
 pub(crate) mod yaml;
 
 pub use json::{from_json, to_json, JsonStyle};
