@@ -9,11 +9,12 @@
 //!
 //! Families: [`builtin`] (Go's typed builtins: `print`, `printf`, `println`,
 //! `html`, `js`, `urlquery`), [`helm`] (Helm's own functions), [`lists`]
-//! (Sprig's list functions). Go's reflect-level builtins (`and`, `or`, `not`,
+//! (Sprig's list functions), [`dicts`] (Sprig's dictionary functions). Go's reflect-level builtins (`and`, `or`, `not`,
 //! `len`, `index`, `eq`, …) live in the executor because they see values
 //! before Go's type conversion.
 
 pub mod builtin;
+pub mod dicts;
 pub mod helm;
 pub mod lists;
 
@@ -102,6 +103,7 @@ impl Functions {
     pub fn helm() -> Functions {
         let mut f = Functions::go();
         lists::register(&mut f);
+        dicts::register(&mut f);
         helm::register(&mut f);
         f
     }
