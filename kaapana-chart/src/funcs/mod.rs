@@ -9,7 +9,7 @@
 //!
 //! Families: [`builtin`] (Go's typed builtins: `print`, `printf`, `println`,
 //! `html`, `js`, `urlquery`), [`helm`] (Helm's own functions), [`lists`]
-//! (Sprig's list functions), [`dicts`] (Sprig's dictionary functions). Go's reflect-level builtins (`and`, `or`, `not`,
+//! (Sprig's list functions), [`dicts`] (Sprig's dictionary functions), [`paths`] (`base`, `dir`, …). Go's reflect-level builtins (`and`, `or`, `not`,
 //! `len`, `index`, `eq`, …) live in the executor because they see values
 //! before Go's type conversion.
 
@@ -17,6 +17,7 @@ pub mod builtin;
 pub mod dicts;
 pub mod helm;
 pub mod lists;
+pub mod paths;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -104,6 +105,7 @@ impl Functions {
         let mut f = Functions::go();
         lists::register(&mut f);
         dicts::register(&mut f);
+        paths::register(&mut f);
         helm::register(&mut f);
         f
     }
