@@ -182,6 +182,10 @@ pub enum GoType {
     Map,
     /// Go's `reflect.Value`: the raw argument, used by the builtins.
     Reflect,
+    /// A host object type, by its Go name as [`Object::go_type`] spells it
+    /// (`*semver.Version`): only an object of that type (or nil, for a
+    /// pointer type) is assignable.
+    Object(&'static str),
 }
 
 impl GoType {
@@ -199,6 +203,7 @@ impl GoType {
             GoType::StringList => "[]string",
             GoType::Map => "map[string]interface {}",
             GoType::Reflect => "reflect.Value",
+            GoType::Object(name) => name,
         }
     }
 }
