@@ -9,7 +9,7 @@
 //!
 //! Families: [`builtin`] (Go's typed builtins: `print`, `printf`, `println`,
 //! `html`, `js`, `urlquery`), [`helm`] (Helm's own functions), [`lists`]
-//! (Sprig's list functions), [`dicts`] (Sprig's dictionary functions), [`paths`] (`base`, `dir`, …), [`semver`] (`semver`, `semverCompare`). Go's reflect-level builtins (`and`, `or`, `not`,
+//! (Sprig's list functions), [`dicts`] (Sprig's dictionary functions), [`paths`] (`base`, `dir`, …), [`semver`] (`semver`, `semverCompare`), [`urls`] (`urlParse`, `urlJoin`). Go's reflect-level builtins (`and`, `or`, `not`,
 //! `len`, `index`, `eq`, …) live in the executor because they see values
 //! before Go's type conversion.
 
@@ -19,6 +19,7 @@ pub mod helm;
 pub mod lists;
 pub mod paths;
 pub mod semver;
+pub mod urls;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -108,6 +109,7 @@ impl Functions {
         dicts::register(&mut f);
         paths::register(&mut f);
         semver::register(&mut f);
+        urls::register(&mut f);
         helm::register(&mut f);
         f
     }
