@@ -327,3 +327,33 @@ fn is_empty(v: &Value) -> bool {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{Functions, TemplateSet, Value};
+    use std::sync::Arc;
+
+    fn render(src: &str) -> Result<String, crate::Error> {
+        let mut set = TemplateSet::with_functions(Default::default(), Arc::new(Functions::helm()));
+        set.add("t", src)?;
+        set.execute("t", &Value::Nil)
+    }
+
+    #[test]
+    fn merging_a_self_containing_map_into_itself_stops_at_the_depth_limit() {
+        // Go overflows its stack here; we stop with a limit error.
+        let err =
+            render(r#"{{ $d := dict }}{{ $_ := set $d "self" $d }}{{ merge $d $d }}"#).unwrap_err();
+        assert!(err.message().contains("nests deeper than"), "{err}");
+        assert_eq!(err.kind(), crate::ErrorKind::LimitExceeded);
+    }
+
+    #[test]
+    fn merge_just_under_the_depth_limit_works() {
+        let out = render(
+            r#"{{ $a := dict }}{{ $b := dict }}{{ $_ := set $b "k" (dict "x" 1) }}{{ merge $a $b | toJson }}"#,
+        )
+        .unwrap();
+        assert_eq!(out, r#"{"k":{"x":1}}"#);
+    }
+}

@@ -324,7 +324,9 @@ fn chunk(
 /// Go's `int(f)` on amd64: out-of-range values and NaN become the minimum
 /// int64 (the `CVTTSD2SQ` "integer indefinite" result).
 fn go_float_to_int(f: f64) -> i64 {
-    if f.is_nan() || f >= 9.223_372_036_854_775_807e18 || f < -9.223_372_036_854_775_808e18 {
+    // 2^63 is exactly representable; the valid range is [-2^63, 2^63).
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    if !(-LIMIT..LIMIT).contains(&f) {
         i64::MIN
     } else {
         f as i64
@@ -374,4 +376,35 @@ fn parse_go_int(s: &str) -> Option<i64> {
     };
     let n = i64::from_str_radix(&body, radix).ok()?;
     Some(if neg { -n } else { n })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::template::Options;
+    use crate::{Functions, Limits, TemplateSet, Value};
+    use std::sync::Arc;
+
+    fn render(src: &str, max_output: usize) -> Result<String, crate::Error> {
+        let funcs = Arc::new(Functions::helm());
+        let opts = Options {
+            limits: Limits {
+                max_output,
+                ..Limits::default()
+            },
+            ..Options::default()
+        };
+        let mut set = TemplateSet::with_functions(opts, funcs);
+        set.add("t", src)?;
+        set.execute("t", &Value::Nil)
+    }
+
+    #[test]
+    fn list_results_are_charged_against_the_output_limit() {
+        // 8 items fit in 8 × 24 bytes; the concat to 16 does not.
+        let src = r#"{{ $l := list 1 2 3 4 5 6 7 8 }}{{ len $l }} {{ len (concat $l $l) }}"#;
+        let size = std::mem::size_of::<Value>();
+        let err = render(src, 8 * size + 8).unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::LimitExceeded, "{err}");
+        assert_eq!(render(src, 16 * size + 8).unwrap(), "8 16");
+    }
 }
