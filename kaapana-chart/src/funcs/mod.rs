@@ -9,28 +9,35 @@
 //!
 //! Families: [`builtin`] (Go's typed builtins: `print`, `printf`, `println`,
 //! `html`, `js`, `urlquery`), [`helm`] (Helm's own functions), [`lists`]
-//! (Sprig's list functions), [`cast`] (conversions), [`math`] (integer and
-//! decimal arithmetic), [`flow`] (defaults and flow), [`reflect`] (Go type
-//! and kind names), [`strings`] (Sprig's string and string-list functions),
-//! [`regex`] (Sprig's regular expressions, Go's RE2 syntax), [`encoding`]
-//! (base64/base32 and hashes), [`dates`] (dates and durations), [`toml`]
-//! (Helm's TOML functions). Go's reflect-level builtins (`and`, `or`, `not`,
+//! (Sprig's list functions), [`dicts`] (dictionaries, mergo's merge),
+//! [`cast`] (conversions), [`math`] (integer and decimal arithmetic),
+//! [`flow`] (defaults and flow), [`reflect`] (Go type and kind names),
+//! [`strings`] (string and string-list functions), [`regex`] (regular
+//! expressions, Go's RE2 syntax), [`encoding`] (base64/base32 and hashes),
+//! [`dates`] (dates and durations), [`toml`] (Helm's TOML functions),
+//! [`semver`] (`semver`, `semverCompare`), [`urls`] (`urlParse`,
+//! `urlJoin`), [`paths`] (`base`, `dir`, …). Go's reflect-level builtins
+//! (`and`, `or`, `not`,
 //! `len`, `index`, `eq`, …) live in the executor because they see values
 //! before Go's type conversion.
 
 pub mod builtin;
 pub mod cast;
 pub mod dates;
+pub mod dicts;
 pub mod encoding;
 pub mod flow;
 mod gotime;
 pub mod helm;
 pub mod lists;
 pub mod math;
+pub mod paths;
 pub mod reflect;
 pub mod regex;
+pub mod semver;
 pub mod strings;
 pub mod toml;
+pub mod urls;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -152,6 +159,10 @@ impl Functions {
         encoding::register(&mut f);
         dates::register(&mut f, clock);
         toml::register(&mut f);
+        dicts::register(&mut f);
+        paths::register(&mut f);
+        semver::register(&mut f);
+        urls::register(&mut f);
         helm::register(&mut f);
         f
     }

@@ -248,6 +248,7 @@ fn zero(elem: ElemType) -> Value {
         ElemType::Int64 => Value::Int64(0),
         ElemType::Float64 => Value::Float(0.0),
         ElemType::Bool => Value::Bool(false),
+        ElemType::List => Value::List(crate::value::List::nil_slice(ElemType::Interface)),
     }
 }
 

@@ -1148,9 +1148,14 @@ impl<'a, 'o> State<'a, 'o> {
             }
             Callee::Method => {
                 let values: Vec<Value> = argv.into_iter().map(Val::into_value).collect();
+                // A method returning a struct or pointer has that static
+                // type (`can't evaluate field X in type semver.Version`).
                 receiver
                     .call_method(name, &values)
-                    .map(Val::Iface)
+                    .map(|v| match v {
+                        Value::Object(_) => Val::Concrete(v),
+                        other => Val::Iface(other),
+                    })
                     .map_err(FuncError::new)
             }
         };
@@ -1357,7 +1362,7 @@ fn can_be_nil(t: GoType) -> bool {
             | GoType::StringList
             | GoType::Map
             | GoType::Reflect
-    )
+    ) || matches!(t, GoType::Object(name) if name.starts_with('*'))
 }
 
 /// Whether a concrete value is assignable to a parameter type.
@@ -1374,6 +1379,7 @@ fn assignable(v: &Value, t: GoType) -> bool {
         GoType::StringList => matches!(v, Value::List(l) if l.elem() == ElemType::String),
         GoType::Map => matches!(v, Value::Map(m) if m.elem() == ElemType::Interface),
         GoType::Time => matches!(v, Value::Object(o) if o.go_type() == "time.Time"),
+        GoType::Object(name) => matches!(v, Value::Object(o) if o.go_type() == name),
     }
 }
 
@@ -1386,6 +1392,7 @@ fn zero_of(elem: ElemType) -> Value {
         ElemType::Int64 => Value::Int64(0),
         ElemType::Float64 => Value::Float(0.0),
         ElemType::Bool => Value::Bool(false),
+        ElemType::List => Value::List(crate::value::List::nil_slice(ElemType::Interface)),
     }
 }
 

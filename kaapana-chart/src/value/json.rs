@@ -258,7 +258,9 @@ impl Writer {
 
     fn value_inner(&mut self, v: &Value, depth: usize) -> WResult {
         match v {
+            // encoding/json writes a nil slice as null.
             Value::Nil => self.push("null"),
+            Value::List(l) if l.is_nil_slice() => self.push("null"),
             Value::Bool(b) => self.push(if *b { "true" } else { "false" }),
             Value::Int(i) | Value::Int64(i) => {
                 if self.sink {

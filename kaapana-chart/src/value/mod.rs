@@ -80,6 +80,8 @@ pub enum ElemType {
     Float64,
     /// `bool`.
     Bool,
+    /// `[]interface {}`: the chunks of Sprig's `chunk` (`[][]interface {}`).
+    List,
 }
 
 impl ElemType {
@@ -92,6 +94,7 @@ impl ElemType {
             ElemType::Int64 => "int64",
             ElemType::Float64 => "float64",
             ElemType::Bool => "bool",
+            ElemType::List => "[]interface {}",
         }
     }
 }
@@ -102,6 +105,10 @@ pub struct List(Arc<ListData>);
 
 struct ListData {
     elem: ElemType,
+    /// A nil Go slice (`var s []T`): empty, but `null` in JSON and YAML and
+    /// not deeply equal to an empty slice. Sprig's `rest`, `initial` and
+    /// `concat` return one.
+    nil: bool,
     items: Vec<Value>,
 }
 
@@ -182,6 +189,10 @@ pub enum GoType {
     /// `time.Time`: a host object whose Go type is `time.Time` (Sprig's
     /// date functions).
     Time,
+    /// A host object type, by its Go name as [`Object::go_type`] spells it
+    /// (`*semver.Version`): only an object of that type (or nil, for a
+    /// pointer type) is assignable.
+    Object(&'static str),
 }
 
 impl GoType {
@@ -200,6 +211,7 @@ impl GoType {
             GoType::Map => "map[string]interface {}",
             GoType::Reflect => "reflect.Value",
             GoType::Time => "time.Time",
+            GoType::Object(name) => name,
         }
     }
 }
@@ -330,7 +342,33 @@ impl List {
 
     /// A slice of Go element type `elem`.
     pub fn typed(elem: ElemType, items: Vec<Value>) -> List {
-        List(Arc::new(ListData { elem, items }))
+        List(Arc::new(ListData {
+            elem,
+            nil: false,
+            items,
+        }))
+    }
+
+    /// A nil slice of Go element type `elem`: it has no items, like an empty
+    /// one, but encodes as `null` (Go's `json.Marshal` of a nil slice).
+    ///
+    /// ```
+    /// use kaapana_chart::{ElemType, List};
+    ///
+    /// assert!(List::nil_slice(ElemType::Interface).is_nil_slice());
+    /// assert!(!List::new(vec![]).is_nil_slice());
+    /// ```
+    pub fn nil_slice(elem: ElemType) -> List {
+        List(Arc::new(ListData {
+            elem,
+            nil: true,
+            items: Vec::new(),
+        }))
+    }
+
+    /// Whether this is a nil slice (see [`List::nil_slice`]).
+    pub fn is_nil_slice(&self) -> bool {
+        self.0.nil
     }
 
     /// The Go element type.
@@ -651,6 +689,7 @@ impl Value {
     /// (`set`, `merge`) leaves the original alone.
     pub fn deep_copy(&self) -> Value {
         match self {
+            Value::List(l) if l.is_nil_slice() => Value::List(l.clone()),
             Value::List(l) => Value::List(List::typed(
                 l.elem(),
                 l.items().iter().map(Value::deep_copy).collect(),
@@ -717,7 +756,10 @@ impl PartialEq for Value {
             (Value::String(a), Value::String(b)) => a == b,
             (Value::Bytes(a), Value::Bytes(b)) => a == b,
             (Value::List(a), Value::List(b)) => {
-                a.ptr_eq(b) || (a.elem() == b.elem() && a.items() == b.items())
+                a.ptr_eq(b)
+                    || (a.elem() == b.elem()
+                        && a.is_nil_slice() == b.is_nil_slice()
+                        && a.items() == b.items())
             }
             (Value::Map(a), Value::Map(b)) => {
                 a.ptr_eq(b) || (a.elem() == b.elem() && *a.read() == *b.read())

@@ -180,6 +180,8 @@ impl Builder {
     fn push_value(&mut self, v: Value) -> Result<()> {
         match v {
             Value::Nil => self.scalar(Text::Static("null"), Style::Plain),
+            // A nil slice goes through encoding/json as null.
+            Value::List(l) if l.is_nil_slice() => self.scalar(Text::Static("null"), Style::Plain),
             Value::Bool(b) => {
                 self.scalar(Text::Static(if b { "true" } else { "false" }), Style::Plain)
             }
