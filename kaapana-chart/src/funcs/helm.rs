@@ -13,6 +13,10 @@
 //! | `fromJson` | `(str string) map[string]any` | errors under `Error` |
 //! | `fromJsonArray` | `(str string) []any` | errors as the only item |
 //! | `toPrettyJson`, `toRawJson` | `(v any) string` | Sprig's |
+//! | `mustToJson`, `mustToPrettyJson`, `mustToRawJson` | `(v any) (string, error)` | Sprig's |
+//! | `mustToYaml` | `(v any) (string, error)` | |
+//! | `mustFromJson` | `(v string) (any, error)` | Sprig's: any JSON value |
+//! | `hello` | `() string` | Sprig's test helper: `Hello!` |
 //! | `lookup` | `(apiVersion, kind, namespace, name string) (map[string]any, error)` | no cluster: empty map |
 //! | `getHostByName` | `(name string) string` | DNS disabled: `""` |
 
@@ -91,6 +95,42 @@ pub(crate) fn register(f: &mut Functions) {
         to_json(&v, JsonStyle::Raw)
             .map(Value::from)
             .map_err(|e| FuncError::new(e.message().to_owned()))
+    });
+    // Sprig's must* forms return encoding errors instead of "".
+    for (name, style) in [
+        ("mustToJson", JsonStyle::Compact),
+        ("mustToPrettyJson", JsonStyle::Pretty),
+        ("mustToRawJson", JsonStyle::Raw),
+    ] {
+        f.register(name, Signature::fixed(&[ANY]).with_error(), move |_, a| {
+            let v = a.first().cloned().unwrap_or(Value::Nil);
+            to_json(&v, style)
+                .map(Value::from)
+                .map_err(|e| FuncError::new(e.message().to_owned()))
+        });
+    }
+    f.register(
+        "mustToYaml",
+        Signature::fixed(&[ANY]).with_error(),
+        |_, a| {
+            let v = a.first().cloned().unwrap_or(Value::Nil);
+            match to_yaml(&v) {
+                Ok(s) => Ok(Value::from(
+                    s.strip_suffix('\n').map(str::to_owned).unwrap_or(s),
+                )),
+                Err(e) => Err(FuncError::new(e.message().to_owned())),
+            }
+        },
+    );
+    // Sprig's own, which Helm keeps: any JSON value, errors returned.
+    f.register(
+        "mustFromJson",
+        Signature::fixed(&[S]).with_error(),
+        |_, a| from_json(str_arg(a, 0)).map_err(|e| FuncError::new(e.message().to_owned())),
+    );
+    // Sprig's test helper, still in its function map.
+    f.register("hello", Signature::fixed(&[]), |_, _| {
+        Ok(Value::from("Hello!"))
     });
     f.register("fromJson", Signature::fixed(&[S]), |_, a| {
         Ok(match from_json(str_arg(a, 0)) {
