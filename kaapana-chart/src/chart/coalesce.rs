@@ -326,6 +326,39 @@ impl Log<'_> {
     }
 }
 
+/// [`coalesce_values_with_warnings`] for a result that is only read: the
+/// top-level entries of `user` that coalescing cannot write to (keys that
+/// are neither a default of `chart`, nor a subchart's name, nor `global`)
+/// are shared with `user` instead of copied.
+///
+/// Dependency processing coalesces the whole tree's values once per chart
+/// that has dependencies, only to read conditions and tags from the
+/// result; a full copy each time made large trees quadratic in their
+/// values. The result must not be changed (nor handed to templates).
+pub(crate) fn coalesce_values_shared(
+    chart: &Chart,
+    user: &Value,
+    warnings: &mut Vec<String>,
+) -> Result<Value> {
+    let Value::Map(m) = user else {
+        return run(chart, user, false, warnings);
+    };
+    let written = |k: &str| {
+        k == GLOBAL_KEY
+            || chart.values.get(k).is_some()
+            || chart.dependencies.iter().any(|d| d.metadata.name == k)
+    };
+    let mut top = std::collections::BTreeMap::new();
+    for (k, v) in m.entries() {
+        let v = if written(&k) { copy_value(&v, 1)? } else { v };
+        top.insert(k, v);
+    }
+    let dest = Map::typed(m.elem(), top);
+    let mut log = Log { warnings };
+    coalesce(&mut log, chart, &dest, "", false, 0)?;
+    Ok(Value::Map(dest))
+}
+
 /// `CoalesceValues` / `MergeValues`: copy the user values, then `coalesce`.
 fn run(chart: &Chart, user: &Value, merge: bool, warnings: &mut Vec<String>) -> Result<Value> {
     let dest = match user {

@@ -50,7 +50,7 @@
 //!   imports the child's `a.b` table under `x`; the parent's own values win
 //!   over imported ones.
 
-use crate::chart::coalesce::{coalesce_values, merge_tables, merge_values};
+use crate::chart::coalesce::{coalesce_values_shared, merge_tables, merge_values};
 use crate::chart::semver::is_compatible_range;
 use crate::chart::{Chart, Dependency};
 use crate::error::{Error, ErrorKind, Result};
@@ -160,7 +160,7 @@ fn process_enabled(
         req.enabled = true;
     }
     chart.dependencies = charts;
-    let cvals = coalesce_values(chart, values)?;
+    let cvals = coalesce_values_shared(chart, values, warnings)?;
     process_tags(&mut chart.metadata.dependencies, &cvals, warnings);
     process_conditions(&mut chart.metadata.dependencies, &cvals, path, warnings);
 
