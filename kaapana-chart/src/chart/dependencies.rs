@@ -134,27 +134,53 @@ fn process_enabled(
         return Ok(());
     }
     let existing = std::mem::take(&mut chart.dependencies);
-
-    // Charts in charts/ that no entry claims are kept first, in their order.
-    let mut charts: Vec<Chart> = existing
+    let matches = |c: &Chart, req: &Dependency| {
+        c.metadata.name == req.name && is_compatible_range(&req.version, &c.metadata.version)
+    };
+    // Charts in charts/ that no entry claims are kept first, in their order;
+    // then, per entry, a copy of the first chart it names, renamed to its
+    // alias (Go's getAliasDependency). Charts are moved where one use is
+    // all there is: copying whole subtrees at every level of a deep tree
+    // was quadratic.
+    let reqs = &chart.metadata.dependencies;
+    let claimed: Vec<bool> = existing
         .iter()
-        .filter(|c| {
-            !chart.metadata.dependencies.iter().any(|req| {
-                c.metadata.name == req.name
-                    && is_compatible_range(&req.version, &c.metadata.version)
-            })
-        })
-        .cloned()
+        .map(|c| reqs.iter().any(|req| matches(c, req)))
         .collect();
-    for req in &mut chart.metadata.dependencies {
-        if let Some(found) = alias_dependency(&existing, req) {
-            charts.push(found);
+    let picks: Vec<Option<usize>> = reqs
+        .iter()
+        .map(|req| existing.iter().position(|c| matches(c, req)))
+        .collect();
+    let mut uses = vec![0usize; existing.len()];
+    for &i in picks.iter().flatten() {
+        uses[i] += 1;
+    }
+    let mut slots: Vec<Option<Chart>> = existing.into_iter().map(Some).collect();
+    let mut charts: Vec<Chart> = Vec::with_capacity(slots.len());
+    for (slot, claimed) in slots.iter_mut().zip(&claimed) {
+        if !claimed {
+            charts.extend(slot.take());
+        }
+    }
+    for (req, pick) in chart.metadata.dependencies.iter_mut().zip(picks) {
+        if let Some(i) = pick {
+            uses[i] -= 1;
+            let copy = if uses[i] == 0 {
+                slots[i].take()
+            } else {
+                slots[i].clone()
+            };
+            if let Some(mut c) = copy {
+                if !req.alias.is_empty() {
+                    c.metadata.name = req.alias.clone();
+                }
+                charts.push(c);
+            }
         }
         if !req.alias.is_empty() {
             req.name = req.alias.clone();
         }
     }
-    drop(existing);
 
     for req in &mut chart.metadata.dependencies {
         req.enabled = true;
@@ -186,19 +212,6 @@ fn process_enabled(
         })?;
     }
     Ok(())
-}
-
-/// Go's `getAliasDependency`: a copy of the chart `dep` names (whose version
-/// the range accepts), renamed to the alias.
-fn alias_dependency(charts: &[Chart], dep: &Dependency) -> Option<Chart> {
-    let found = charts.iter().find(|c| {
-        c.metadata.name == dep.name && is_compatible_range(&dep.version, &c.metadata.version)
-    })?;
-    let mut out = found.clone();
-    if !dep.alias.is_empty() {
-        out.metadata.name = dep.alias.clone();
-    }
-    Some(out)
 }
 
 /// Go's `processDependencyTags`.
@@ -364,7 +377,13 @@ fn import_values(chart: &mut Chart, warnings: &mut Vec<String>) -> Result<()> {
         }
         req.import_values = out;
     }
-    let cvals = cvals.deep_copy();
-    chart.values = merge_tables(&cvals, &b, warnings)?;
+    // Go deep-copies cvals because imported tables in b may share maps
+    // with it; with nothing imported there is nothing to share.
+    let empty = b.as_map().is_some_and(|m| m.is_empty());
+    chart.values = if empty {
+        cvals
+    } else {
+        merge_tables(&cvals.deep_copy(), &b, warnings)?
+    };
     Ok(())
 }

@@ -108,11 +108,11 @@ impl Walker<'_> {
             // Count while listing, so that a folder with a million entries
             // stops early.
             self.budget.take_entry(&label)?;
-            names.push(name);
+            names.push((name, entry));
         }
         // sympath.Walk sorts names with sort.Strings: byte order.
-        names.sort_by(|a, b| a.as_encoded_bytes().cmp(b.as_encoded_bytes()));
-        for name in names {
+        names.sort_by(|(a, _), (b, _)| a.as_encoded_bytes().cmp(b.as_encoded_bytes()));
+        for (name, entry) in names {
             let Some(name_str) = name.to_str() else {
                 let label = join_rel(rel, &name.to_string_lossy());
                 return Err(violation(
@@ -127,14 +127,16 @@ impl Walker<'_> {
             };
             let n = join_rel(rel, name_str);
             let full = path.join(&name);
-            self.visit(&full, &n, depth)?;
+            // The entry's own metadata (lstat relative to the open folder):
+            // cheaper than a stat of the full path.
+            let lmeta = entry.metadata().map_err(|e| io_error(&full, &e))?;
+            self.visit(&full, &n, lmeta, depth)?;
         }
         Ok(())
     }
 
     /// One entry: `symwalk` + Helm's `walk` callback.
-    fn visit(&mut self, full: &Path, n: &str, depth: usize) -> Result<()> {
-        let lmeta = fs::symlink_metadata(full).map_err(|e| io_error(full, &e))?;
+    fn visit(&mut self, full: &Path, n: &str, lmeta: fs::Metadata, depth: usize) -> Result<()> {
         let is_link = lmeta.file_type().is_symlink();
         let (meta, target) = if is_link {
             // sympath resolves every link before .helmignore is consulted (a
@@ -164,7 +166,13 @@ impl Walker<'_> {
             if ignored {
                 return Ok(());
             }
-            let canonical = fs::canonicalize(&target).map_err(|e| io_error(&target, &e))?;
+            // A folder reached without a link is its parent's canonical
+            // path plus its name; only links need the (many-syscall)
+            // canonicalize.
+            let canonical = match (is_link, self.stack.last(), full.file_name()) {
+                (false, Some(parent), Some(name)) => parent.join(name),
+                _ => fs::canonicalize(&target).map_err(|e| io_error(&target, &e))?,
+            };
             if self.stack.contains(&canonical) {
                 return Err(violation(
                     Rule::BadSymlink,
