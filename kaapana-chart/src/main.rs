@@ -172,10 +172,7 @@ fn main() -> ExitCode {
                 _ => unreachable_usage(),
             };
             match template(&name, &chart, &opts, &stream) {
-                Ok(text) => {
-                    print!("{text}");
-                    ExitCode::SUCCESS
-                }
+                Ok(text) => write_stdout(&text),
                 Err(e) => {
                     eprintln!("Error: {e:#}");
                     ExitCode::from(1)
@@ -199,20 +196,34 @@ fn main() -> ExitCode {
                     out.push_str(": ");
                     json_string(&mut out, v);
                 }
-                out.push_str("}}");
-                println!("{out}");
-                ExitCode::SUCCESS
+                out.push_str("}}\n");
+                write_stdout(&out)
             }
             Err(e) => {
                 let mut out = String::from("{\"error\": ");
                 json_string(&mut out, &e.to_string());
-                out.push('}');
-                println!("{out}");
+                out.push_str("}\n");
+                let _ = write_stdout(&out);
                 eprintln!("Error: {e:#}");
                 ExitCode::from(1)
             }
         },
         Command::RenderFixture { case } => render_fixture(&case),
+    }
+}
+
+/// Writes the result; a closed pipe (`| head`) ends the program quietly
+/// instead of panicking as `print!` would.
+fn write_stdout(text: &str) -> ExitCode {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("Error: writing the output: {e}");
+            ExitCode::from(1)
+        }
     }
 }
 
@@ -494,14 +505,10 @@ fn render_fixture(path: &str) -> ExitCode {
         .with_strict(strict)
         .render_templates(&files, &root)
     {
-        Ok(out) => {
-            print!(
-                "{}",
-                out.get("fixture/templates/case.tpl")
-                    .map_or("", String::as_str)
-            );
-            ExitCode::SUCCESS
-        }
+        Ok(out) => write_stdout(
+            out.get("fixture/templates/case.tpl")
+                .map_or("", String::as_str),
+        ),
         Err(e) => {
             eprintln!("Error: {e:#}");
             ExitCode::from(1)

@@ -1,0 +1,107 @@
+//! The `kaapana-chart` command line: its output against Helm's goldens and
+//! its exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_kaapana-chart"))
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
+}
+
+fn golden(id: &str) -> serde_json::Value {
+    let path = fixtures().join("golden/charts").join(format!("{id}.json"));
+    let text = std::fs::read_to_string(&path).expect("golden reads");
+    serde_json::from_str(&text).expect("golden is JSON")
+}
+
+fn run(cmd: &mut Command) -> Output {
+    cmd.output().expect("the binary runs")
+}
+
+#[test]
+fn render_json_is_the_oracles_shape_and_content() {
+    for id in ["alias-twice", "kaapana-admin-chart"] {
+        let dir = ["charts", "kaapana/build"]
+            .iter()
+            .map(|d| fixtures().join(d).join(id))
+            .find(|p| p.is_dir())
+            .expect("chart folder");
+        let out = run(bin().arg("render").arg(&dir).args(["--output", "json"]));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let ours: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        assert_eq!(ours["manifests"], golden(id)["manifests"], "{id}");
+        // Python's json.dumps(sort_keys=True) layout: `{"manifests": {"k": …`.
+        assert!(out.stdout.starts_with(b"{\"manifests\": {\""));
+    }
+}
+
+#[test]
+fn template_prints_helms_manifest_stream() {
+    let dir = fixtures().join("charts/alias-twice");
+    let out = run(bin().arg("template").arg(&dir).arg("--no-hooks"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let want = golden("alias-twice")["template"]
+        .as_str()
+        .expect("golden has the install stream")
+        .trim()
+        .to_owned()
+        + "\n";
+    assert_eq!(String::from_utf8_lossy(&out.stdout), want);
+}
+
+#[test]
+fn a_render_error_exits_1_with_helms_message_and_a_caret() {
+    let dir = fixtures().join("charts/fail-in-subchart-error");
+    let want = golden("fail-in-subchart-error")["error"]
+        .as_str()
+        .expect("golden error")
+        .to_owned();
+    let out = run(bin().arg("template").arg(&dir));
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with(&format!("Error: {want}\n\nUse --debug flag")),
+        "{err}"
+    );
+    let out = run(bin().arg("render").arg(&dir));
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(json["error"], want.as_str());
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_exits_0() {
+    assert_eq!(run(bin().arg("template")).status.code(), Some(2));
+    assert_eq!(run(bin().arg("frobnicate")).status.code(), Some(2));
+    let help = run(bin().args(["template", "--help"]));
+    assert_eq!(help.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&help.stdout);
+    for flag in [
+        "--values",
+        "--set-json",
+        "--show-only",
+        "--include-crds",
+        "--kube-version",
+    ] {
+        assert!(text.contains(flag), "help lacks {flag}");
+    }
+}
+
+#[test]
+fn missing_chart_is_an_error_not_a_panic() {
+    let out = run(bin().args(["template", "/nonexistent/chart"]));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("Error: "));
+}
