@@ -73,7 +73,7 @@ pub fn process_dependencies(
     values: &Value,
     warnings: &mut Vec<String>,
 ) -> Result<()> {
-    process_enabled(chart, values, "", warnings, 0)?;
+    process_enabled(chart, values, "", warnings, 0, false)?;
     process_import_values(chart, warnings, 0)
 }
 
@@ -118,12 +118,16 @@ fn too_deep() -> Error {
 }
 
 /// Go's `processDependencyEnabled`.
+///
+/// `quiet` says the caller proved (see [`values_unobservable`]) that no
+/// chart below reads the coalesced values: they are then not computed.
 fn process_enabled(
     chart: &mut Chart,
     values: &Value,
     path: &str,
     warnings: &mut Vec<String>,
     depth: usize,
+    quiet: bool,
 ) -> Result<()> {
     if depth > MAX_VALUE_DEPTH {
         return Err(too_deep());
@@ -186,9 +190,15 @@ fn process_enabled(
         req.enabled = true;
     }
     chart.dependencies = charts;
-    let cvals = coalesce_values_shared(chart, values, warnings)?;
-    process_tags(&mut chart.metadata.dependencies, &cvals, warnings);
-    process_conditions(&mut chart.metadata.dependencies, &cvals, path, warnings);
+    let quiet = quiet || values_unobservable(chart, values);
+    let cvals = if quiet {
+        Value::Nil
+    } else {
+        let cvals = coalesce_values_shared(chart, values, warnings)?;
+        process_tags(&mut chart.metadata.dependencies, &cvals, warnings);
+        process_conditions(&mut chart.metadata.dependencies, &cvals, path, warnings);
+        cvals
+    };
 
     let disabled: Vec<String> = chart
         .metadata
@@ -208,10 +218,47 @@ fn process_enabled(
     for sub in &mut chart.dependencies {
         let subpath = format!("{path}{}.", sub.metadata.name);
         stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
-            process_enabled(sub, &cvals, &subpath, warnings, depth + 1)
+            process_enabled(sub, &cvals, &subpath, warnings, depth + 1, quiet)
         })?;
     }
     Ok(())
+}
+
+/// Whether the values Go coalesces at `chart` (and, level by level, below
+/// it) can be skipped without any observable difference: no dependency
+/// entry in the subtree has a condition or tags (so nothing reads them),
+/// and coalescing cannot fail (its only error, `type mismatch on <dep>`,
+/// needs a non-table under a subchart's name, either in `values` or in a
+/// chart's defaults). Go computes them anyway; on a deep tree that is most
+/// of the work of dependency processing.
+fn values_unobservable(chart: &Chart, values: &Value) -> bool {
+    let mut charts = vec![chart];
+    let mut names: Vec<&str> = Vec::new();
+    let mut i = 0;
+    while let Some(&c) = charts.get(i) {
+        i += 1;
+        for req in &c.metadata.dependencies {
+            if !req.condition.trim().is_empty() || !req.tags.is_empty() {
+                return false;
+            }
+            names.push(&req.name);
+            names.push(&req.alias);
+        }
+        for sub in &c.dependencies {
+            names.push(&sub.metadata.name);
+            charts.push(sub);
+        }
+    }
+    let not_table = |v: &Value| match v.as_map() {
+        Some(m) => m.elem() != ElemType::Interface,
+        None => true,
+    };
+    names.iter().filter(|n| !n.is_empty()).all(|name| {
+        !values.get(name).is_some_and(|v| not_table(&v))
+            && charts
+                .iter()
+                .all(|c| !c.values.get(name).is_some_and(|v| not_table(&v)))
+    })
 }
 
 /// Go's `processDependencyTags`.
