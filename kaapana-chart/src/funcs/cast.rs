@@ -251,7 +251,7 @@ pub(crate) fn parse_int_base0(s: &str) -> Option<i64> {
     if body.is_empty() {
         return None;
     }
-    if digits.contains('_') && !underscore_ok(body) {
+    if digits.contains('_') && !crate::value::underscore_ok(body) {
         return None;
     }
     let mag = parse_digits(digits, radix, true)?;
@@ -306,38 +306,6 @@ fn parse_digits(digits: &str, radix: u32, underscores: bool) -> Option<u64> {
         n = n.checked_mul(u64::from(radix))?.checked_add(u64::from(d))?;
     }
     Some(n)
-}
-
-/// Go's `underscoreOK`: underscores only between digits, or between a base
-/// prefix and a digit.
-fn underscore_ok(s: &str) -> bool {
-    let b = s.strip_prefix(['+', '-']).unwrap_or(s).as_bytes();
-    let mut saw = b'^';
-    let mut i = 0;
-    let mut hex = false;
-    if b.len() >= 2 && b[0] == b'0' && matches!(b[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
-        i = 2;
-        saw = b'0';
-        hex = b[1].eq_ignore_ascii_case(&b'x');
-    }
-    while i < b.len() {
-        let c = b[i];
-        if c.is_ascii_digit() || (hex && c.is_ascii_hexdigit()) {
-            saw = b'0';
-        } else if c == b'_' {
-            if saw != b'0' {
-                return false;
-            }
-            saw = b'_';
-        } else {
-            if saw == b'_' {
-                return false;
-            }
-            saw = b'!';
-        }
-        i += 1;
-    }
-    saw != b'_'
 }
 
 /// Go's `strconv.Atoi` as Sprig uses it: a syntax error gives 0, a range
@@ -419,7 +387,7 @@ pub(crate) fn parse_float(s: &str) -> Option<f64> {
     if i != b.len() || (hex && !saw_exp) {
         return None;
     }
-    if underscores && !underscore_ok(&body[..i]) {
+    if underscores && !crate::value::underscore_ok(&body[..i]) {
         return None;
     }
     let f = if hex {

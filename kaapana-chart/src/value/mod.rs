@@ -17,6 +17,7 @@ pub(crate) mod yaml;
 
 pub use json::{from_json, to_json, JsonStyle};
 pub(crate) use strconv::format_float;
+pub(crate) use yaml::underscore_ok;
 pub use yaml::{to_yaml, values_from_yaml};
 
 use std::any::Any;

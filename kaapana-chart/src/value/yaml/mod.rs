@@ -27,6 +27,7 @@ mod gosort;
 pub(crate) mod gounicode;
 mod parser;
 mod resolve;
+pub(crate) use resolve::underscore_ok;
 mod scanner;
 
 #[cfg(test)]
