@@ -182,6 +182,12 @@ pub enum GoType {
     /// `time.Time`: a host object whose Go type is `time.Time` (Sprig's
     /// date functions).
     Time,
+    /// `uint32` (Sprig's `derivePassword` counter). No value has this
+    /// type; only an unsigned integer constant converts to it.
+    Uint32,
+    /// A Go struct type, by the name `%T` prints (`sprig.certificate`): a
+    /// host object of exactly that type.
+    Struct(&'static str),
 }
 
 impl GoType {
@@ -200,6 +206,8 @@ impl GoType {
             GoType::Map => "map[string]interface {}",
             GoType::Reflect => "reflect.Value",
             GoType::Time => "time.Time",
+            GoType::Uint32 => "uint32",
+            GoType::Struct(name) => name,
         }
     }
 }
