@@ -34,8 +34,11 @@
 //! ([`super::random`]), so they are reproducible under
 //! [`super::Functions::helm_deterministic`].
 //!
-//! Deviations (COMPATIBILITY.md): `genPrivateKey "dsa"` and DSA keys are not
-//! supported; EC keys must be on P-256; the text after the fixed prefix of
+//! DSA keys (`genPrivateKey "dsa"`: L2048N256, OpenSSL's `DSA PRIVATE KEY`)
+//! can be generated and passed around, but, as in Go, not used for
+//! certificates.
+//!
+//! Deviations (COMPATIBILITY.md): EC keys must be on P-256; the text after the fixed prefix of
 //! a *malformed DER* error (`parsing RSA private key from PEM: …`) is ours,
 //! not Go's `encoding/asn1` message; certificate times before 1970 or after
 //! 9999 are refused.
@@ -175,11 +178,11 @@ pub(crate) fn register(f: &mut Functions, clock: Clock, entropy: &Entropy) {
                 rng.fill_bytes(&mut seed);
                 Ok(PrivKey::Ed(seed))
             }
-            // Sprig generates DSA L2048N256 keys; not supported here.
             "dsa" => {
-                return Ok(Value::from(
-                    "failed to generate private key: dsa keys are not supported",
-                ))
+                let params = dsa::Components::generate(&mut rng, dsa::KeySize::DSA_2048_256);
+                Ok(PrivKey::Dsa(Box::new(dsa::SigningKey::generate(
+                    &mut rng, params,
+                ))))
             }
             other => return Ok(Value::from(format!("Unknown type {other}"))),
         };
@@ -440,6 +443,9 @@ enum PrivKey {
     Ec(p256::SecretKey),
     /// The 32-byte Ed25519 seed.
     Ed([u8; 32]),
+    /// Go can generate and parse DSA keys but not sign certificates with
+    /// them (`*dsa.PrivateKey` is no `crypto.Signer`).
+    Dsa(Box<dsa::SigningKey>),
 }
 
 impl PrivKey {
@@ -479,6 +485,7 @@ impl PrivKey {
                 der.extend_from_slice(seed);
                 pem_encode("PRIVATE KEY", &der)
             }
+            PrivKey::Dsa(k) => pem_encode("DSA PRIVATE KEY", &dsa_to_der(k)?),
         })
     }
 
@@ -515,6 +522,9 @@ impl PrivKey {
                     .to_bytes()
                     .to_vec(),
             ),
+            PrivKey::Dsa(_) => {
+                return Err("x509: unsupported public key type: *dsa.PublicKey".to_owned())
+            }
         };
         Ok(SubjectPublicKeyInfoOwned {
             algorithm,
@@ -533,7 +543,7 @@ impl PrivKey {
                 oid: OID_ECDSA_SHA256,
                 parameters: None,
             },
-            PrivKey::Ed(_) => AlgorithmIdentifierOwned {
+            PrivKey::Ed(_) | PrivKey::Dsa(_) => AlgorithmIdentifierOwned {
                 oid: OID_ED25519,
                 parameters: None,
             },
@@ -557,8 +567,57 @@ impl PrivKey {
                     .to_bytes()
                     .to_vec())
             }
+            PrivKey::Dsa(_) => Err(NOT_A_SIGNER.to_owned()),
         }
     }
+}
+
+const NOT_A_SIGNER: &str = "x509: certificate private key does not implement crypto.Signer";
+
+/// Sprig's `DSAKeyFormat` (OpenSSL's DSA private key): a SEQUENCE of the
+/// INTEGERs version 0, P, Q, G, Y, X.
+fn dsa_to_der(k: &dsa::SigningKey) -> Result<Vec<u8>, String> {
+    use x509_cert::der::asn1::UintRef;
+    let vk = k.verifying_key();
+    let c = vk.components();
+    let nums = [c.p(), c.q(), c.g(), vk.y(), k.x()].map(|n| n.to_bytes_be());
+    let mut body = Vec::new();
+    0u8.encode_to_vec(&mut body).map_err(|e| e.to_string())?;
+    for n in &nums {
+        UintRef::new(n)
+            .and_then(|u| u.encode_to_vec(&mut body))
+            .map_err(|e| e.to_string())?;
+    }
+    let mut out = Vec::new();
+    x509_cert::der::Header::new(x509_cert::der::Tag::Sequence, body.len())
+        .and_then(|h| h.encode_to_vec(&mut out))
+        .map_err(|e| e.to_string())?;
+    out.extend_from_slice(&body);
+    Ok(out)
+}
+
+fn dsa_from_der(der: &[u8]) -> Result<dsa::SigningKey, String> {
+    use x509_cert::der::asn1::UintRef;
+    use x509_cert::der::{Reader, SliceReader};
+    let mut r = SliceReader::new(der).map_err(|e| e.to_string())?;
+    let nums = r
+        .sequence(|seq| {
+            let _version = i64::decode(seq)?;
+            let mut nums = Vec::with_capacity(5);
+            for _ in 0..5 {
+                nums.push(dsa::BigUint::from_bytes_be(
+                    UintRef::decode(seq)?.as_bytes(),
+                ));
+            }
+            Ok(nums)
+        })
+        .map_err(|e| format!("asn1: {e}"))?;
+    let [p, q, g, y, x]: [dsa::BigUint; 5] = nums
+        .try_into()
+        .map_err(|_| "asn1: wrong number of integers".to_owned())?;
+    let components = dsa::Components::from_components(p, q, g).map_err(|e| e.to_string())?;
+    let vk = dsa::VerifyingKey::from_components(components, y).map_err(|e| e.to_string())?;
+    dsa::SigningKey::from_components(vk, x).map_err(|e| e.to_string())
 }
 
 /// Go's `pem.EncodeToMemory` without headers: 64-column base64 lines.
@@ -641,7 +700,9 @@ fn parse_private_key_pem(pem: &str) -> Result<PrivKey, String> {
                     "parsing EC private key from PEM: x509: failed to parse EC private key: {e}"
                 )
             }),
-        "DSA" => Err("parsing DSA private key from PEM: dsa keys are not supported".to_owned()),
+        "DSA" => dsa_from_der(&der)
+            .map(|k| PrivKey::Dsa(Box::new(k)))
+            .map_err(|e| format!("parsing DSA private key from PEM: {e}")),
         _ => Err(format!("invalid private key type {kind}")),
     }
 }
@@ -905,11 +966,16 @@ impl CertGen {
     ) -> Result<Value, FuncError> {
         let err = |e: String| FuncError::new(format!("error creating certificate: {e}"));
         let der_err = |e: x509_cert::der::Error| err(format!("x509: {e}"));
+        let signer = parent.map_or(key, |p| &p.key);
+        // Go's order: the signer must be a crypto.Signer, then the
+        // subject's public key must be marshalable, then match the parent.
+        if matches!(signer, PrivKey::Dsa(_)) {
+            return Err(err(NOT_A_SIGNER.to_owned()));
+        }
         let mut serial = [0u8; 16];
         self.rng.clone().fill_bytes(&mut serial);
         let subject = common_name(&t.cn).map_err(der_err)?;
         let spki = key.spki().map_err(err)?;
-        let signer = parent.map_or(key, |p| &p.key);
         if let Some(ca_spki) = parent.and_then(|p| p.spki.as_ref()) {
             if signer.spki().map_err(err)? != *ca_spki {
                 return Err(err(
