@@ -43,7 +43,8 @@ fn seeded(seed: u64, src: &str) -> String {
 
 #[test]
 fn random_strings_have_the_length_and_alphabet() {
-    let cases: [(&str, fn(char) -> bool); 4] = [
+    type Accepts = fn(char) -> bool;
+    let cases: [(&str, Accepts); 4] = [
         ("randAlphaNum", |c| c.is_ascii_alphanumeric()),
         ("randAlpha", |c| c.is_ascii_alphabetic()),
         ("randNumeric", |c| c.is_ascii_digit()),
@@ -83,6 +84,40 @@ fn random_strings_are_charged_to_the_output_limit() {
     ] {
         let e = render_with(Functions::helm(), src).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::LimitExceeded, "{src}");
+    }
+}
+
+/// The output budget bounds the strings before they are built: exactly
+/// the budget fits, one byte more does not.
+#[test]
+fn random_strings_fit_the_output_budget_exactly() {
+    let limited = |src: &str| {
+        let options = kaapana_chart::Options {
+            limits: kaapana_chart::Limits {
+                max_output: 100,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let mut set = TemplateSet::with_functions(options, Arc::new(Functions::helm()));
+        set.add("t", src).unwrap();
+        set.execute("t", &Value::Nil)
+    };
+    for (src, fits) in [
+        ("{{ randAlpha 100 }}", true),
+        ("{{ randAlpha 101 }}", false),
+        ("{{ randNumeric 100 }}", true),
+        ("{{ randAscii 101 }}", false),
+        ("{{ randBytes 75 }}", true),
+        ("{{ randBytes 76 }}", false),
+        ("{{ encryptAES \"k\" \"0123456789abcdefghijklmnopqrstuvwxyz0123456789\" }}", true),
+        ("{{ encryptAES \"k\" \"0123456789abcdefghijklmnopqrstuvwxyz01234567890123456\" }}", false),
+    ] {
+        let r = limited(src);
+        assert_eq!(r.is_ok(), fits, "{src}: {r:?}");
+        if let Err(e) = r {
+            assert_eq!(e.kind(), ErrorKind::LimitExceeded, "{src}");
+        }
     }
 }
 

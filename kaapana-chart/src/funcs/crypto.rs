@@ -154,7 +154,9 @@ pub(crate) fn register(f: &mut Functions, clock: Clock, entropy: &Entropy) {
         Signature::fixed(&[S, S]).with_error(),
         move |ctx, a| {
             let plain = str_arg(a, 1);
-            ctx.charge_output((plain.len() + 32).div_ceil(3).saturating_mul(4))?;
+            // IV + the padded plaintext, in base64.
+        let raw = AES_BLOCK + (plain.len() / AES_BLOCK + 1) * AES_BLOCK;
+        ctx.charge_output(raw.div_ceil(3).saturating_mul(4))?;
             Ok(Value::from(encrypt_aes(
                 &mut rng.clone(),
                 str_arg(a, 0),
