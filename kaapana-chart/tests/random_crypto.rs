@@ -110,8 +110,14 @@ fn random_strings_fit_the_output_budget_exactly() {
         ("{{ randAscii 101 }}", false),
         ("{{ randBytes 75 }}", true),
         ("{{ randBytes 76 }}", false),
-        ("{{ encryptAES \"k\" \"0123456789abcdefghijklmnopqrstuvwxyz0123456789\" }}", true),
-        ("{{ encryptAES \"k\" \"0123456789abcdefghijklmnopqrstuvwxyz01234567890123456\" }}", false),
+        (
+            "{{ encryptAES \"k\" \"0123456789abcdefghijklmnopqrstuvwxyz0123456789\" }}",
+            true,
+        ),
+        (
+            "{{ encryptAES \"k\" \"0123456789abcdefghijklmnopqrstuvwxyz01234567890123456\" }}",
+            false,
+        ),
     ] {
         let r = limited(src);
         assert_eq!(r.is_ok(), fits, "{src}: {r:?}");

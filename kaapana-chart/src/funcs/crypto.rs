@@ -155,8 +155,8 @@ pub(crate) fn register(f: &mut Functions, clock: Clock, entropy: &Entropy) {
         move |ctx, a| {
             let plain = str_arg(a, 1);
             // IV + the padded plaintext, in base64.
-        let raw = AES_BLOCK + (plain.len() / AES_BLOCK + 1) * AES_BLOCK;
-        ctx.charge_output(raw.div_ceil(3).saturating_mul(4))?;
+            let raw = AES_BLOCK + (plain.len() / AES_BLOCK + 1) * AES_BLOCK;
+            ctx.charge_output(raw.div_ceil(3).saturating_mul(4))?;
             Ok(Value::from(encrypt_aes(
                 &mut rng.clone(),
                 str_arg(a, 0),
