@@ -16,13 +16,17 @@
 //! expressions, Go's RE2 syntax), [`encoding`] (base64/base32 and hashes),
 //! [`dates`] (dates and durations), [`toml`] (Helm's TOML functions),
 //! [`semver`] (`semver`, `semverCompare`), [`urls`] (`urlParse`,
-//! `urlJoin`), [`paths`] (`base`, `dir`, …). Go's reflect-level builtins
+//! `urlJoin`), [`paths`] (`base`, `dir`, …), [`random`] (random strings,
+//! numbers and UUIDs) and, with the `crypto` feature, `crypto` (hashes for
+//! passwords, AES, keys and certificates). Go's reflect-level builtins
 //! (`and`, `or`, `not`,
 //! `len`, `index`, `eq`, …) live in the executor because they see values
 //! before Go's type conversion.
 
 pub mod builtin;
 pub mod cast;
+#[cfg(feature = "crypto")]
+pub mod crypto;
 pub mod dates;
 pub mod dicts;
 pub mod encoding;
@@ -32,6 +36,7 @@ pub mod helm;
 pub mod lists;
 pub mod math;
 pub mod paths;
+pub mod random;
 pub mod reflect;
 pub mod regex;
 pub mod semver;
@@ -123,13 +128,17 @@ impl Functions {
     /// Everything a Helm template can call (as far as implemented), with
     /// the system clock and OS randomness, like Helm.
     pub fn helm() -> Functions {
-        Functions::helm_with(dates::Clock::System)
+        Functions::helm_with(dates::Clock::System, random::Entropy::os())
     }
 
     /// Like [`Functions::helm`], but reproducible: `now` (and `date`, `ago`,
-    /// … without a time argument) read the fixed instant `now`. `seed` is
-    /// for the random functions (`randAlphaNum`, `uuidv4`, …), which will
-    /// all draw from one generator seeded with it; none is registered yet.
+    /// … without a time argument, and the validity of generated
+    /// certificates) read the fixed instant `now`, and every random function
+    /// (`randAlphaNum`, `uuidv4`, `genPrivateKey`, `encryptAES`'s IV, …)
+    /// draws from one ChaCha20 generator seeded with `seed`. Renders with a
+    /// fresh registry are reproducible; clones of a registry share its
+    /// generator, so a second render with the same registry continues the
+    /// stream.
     ///
     /// ```
     /// use kaapana_chart::{Functions, TemplateSet, Value};
@@ -143,11 +152,10 @@ impl Functions {
     /// assert_eq!(set.execute("t", &Value::Nil).unwrap(), "2023-11-14");
     /// ```
     pub fn helm_deterministic(seed: u64, now: std::time::SystemTime) -> Functions {
-        let _ = seed;
-        Functions::helm_with(dates::Clock::Fixed(now))
+        Functions::helm_with(dates::Clock::Fixed(now), random::Entropy::seeded(seed))
     }
 
-    fn helm_with(clock: dates::Clock) -> Functions {
+    fn helm_with(clock: dates::Clock, entropy: random::Entropy) -> Functions {
         let mut f = Functions::go();
         lists::register(&mut f);
         cast::register(&mut f);
@@ -163,6 +171,9 @@ impl Functions {
         paths::register(&mut f);
         semver::register(&mut f);
         urls::register(&mut f);
+        random::register(&mut f, &entropy);
+        #[cfg(feature = "crypto")]
+        crypto::register(&mut f, clock, &entropy);
         helm::register(&mut f);
         f
     }

@@ -1280,6 +1280,13 @@ impl<'a, 'o> State<'a, 'o> {
                 Arg::Number(num) if num.is_float => Ok(Val::Concrete(Value::Float(num.float64))),
                 _ => Err(self.errorf(format!("expected float; found {n}"))),
             },
+            // Go's evalUnsignedInteger: `SetUint` truncates to the width.
+            GoType::Uint32 => match n {
+                Arg::Number(num) if num.is_uint => {
+                    Ok(Val::Concrete(Value::Int64(i64::from(num.uint64 as u32))))
+                }
+                _ => Err(self.errorf(format!("expected unsigned integer; found {n}"))),
+            },
             GoType::Any | GoType::Reflect => self.eval_empty_interface(dot, n),
             other => Err(self.errorf(format!(
                 "can't handle {n} for arg of type {}",
@@ -1380,6 +1387,8 @@ fn assignable(v: &Value, t: GoType) -> bool {
         GoType::Map => matches!(v, Value::Map(m) if m.elem() == ElemType::Interface),
         GoType::Time => matches!(v, Value::Object(o) if o.go_type() == "time.Time"),
         GoType::Object(name) => matches!(v, Value::Object(o) if o.go_type() == name),
+        GoType::Uint32 => false,
+        GoType::Struct(name) => matches!(v, Value::Object(o) if o.go_type() == name),
     }
 }
 

@@ -194,6 +194,12 @@ pub enum GoType {
     /// (`*semver.Version`): only an object of that type (or nil, for a
     /// pointer type) is assignable.
     Object(&'static str),
+    /// `uint32` (Sprig's `derivePassword` counter). No value has this
+    /// type; only an unsigned integer constant converts to it.
+    Uint32,
+    /// A Go struct type, by the name `%T` prints (`sprig.certificate`): a
+    /// host object of exactly that type.
+    Struct(&'static str),
 }
 
 impl GoType {
@@ -213,6 +219,8 @@ impl GoType {
             GoType::Reflect => "reflect.Value",
             GoType::Time => "time.Time",
             GoType::Object(name) => name,
+            GoType::Uint32 => "uint32",
+            GoType::Struct(name) => name,
         }
     }
 }
