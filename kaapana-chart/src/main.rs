@@ -42,6 +42,12 @@ enum Command {
         opts: RenderArgs,
         #[command(flatten)]
         stream: StreamArgs,
+        /// Generate the release name (and omit the NAME parameter).
+        #[arg(short = 'g', long = "generate-name")]
+        generate_name: bool,
+        /// Specify template used to name the release.
+        #[arg(long = "name-template", value_name = "TEMPLATE")]
+        name_template: Option<String>,
     },
     /// Render a chart and print each template's output as JSON:
     /// `{"manifests": {"<path>": "<text>", ...}}`, the shape `helm-oracle
@@ -165,12 +171,21 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Template { args, opts, stream } => {
-            let (name, chart) = match args.as_slice() {
-                [chart] => ("release-name".to_owned(), chart.clone()),
-                [name, chart] => (name.clone(), chart.clone()),
-                _ => unreachable_usage(),
+        Command::Template {
+            args,
+            opts,
+            stream,
+            generate_name,
+            name_template,
+        } => {
+            let named = match release_name(&args, generate_name, name_template.as_deref()) {
+                Ok(named) => named,
+                Err(e) => {
+                    eprintln!("Error: {e:#}");
+                    return ExitCode::from(1);
+                }
             };
+            let (name, chart) = named;
             match template(&name, &chart, &opts, &stream) {
                 Ok(text) => write_stdout(&text),
                 Err(e) => {
@@ -227,9 +242,43 @@ fn write_stdout(text: &str) -> ExitCode {
     }
 }
 
-fn unreachable_usage() -> ! {
-    eprintln!("Error: expected [NAME] CHART");
-    std::process::exit(2)
+/// `helm template`'s `nameAndChart`: the release name and the chart from
+/// the arguments, `--generate-name` or `--name-template`.
+fn release_name(
+    args: &[String],
+    generate: bool,
+    name_template: Option<&str>,
+) -> Result<(String, String), Error> {
+    let usage = |msg: &str| Error::new(ErrorKind::InvalidArgument, msg.to_owned());
+    let chart_only = |args: &[String]| match args {
+        [chart] => Ok(chart.clone()),
+        _ => Err(usage("expected at most one argument, unexpected arguments")),
+    };
+    if let Some(t) = name_template {
+        let chart = chart_only(args)?;
+        // Helm executes it with Sprig's functions and no data.
+        let mut set = kaapana_chart::TemplateSet::new(Default::default());
+        set.add("name-template", t)?;
+        return Ok((set.execute("name-template", &Value::Nil)?, chart));
+    }
+    if generate {
+        let chart = chart_only(args)?;
+        let base = Path::new(&chart)
+            .file_name()
+            .map(|b| b.to_string_lossy().into_owned())
+            .filter(|b| !b.is_empty() && b != ".")
+            .unwrap_or_else(|| "chart".to_owned());
+        let base = base.split('.').next().unwrap_or("chart").to_owned();
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        return Ok((format!("{base}-{now}"), chart));
+    }
+    match args {
+        [chart] => Ok(("release-name".to_owned(), chart.clone())),
+        [name, chart] => Ok((name.clone(), chart.clone())),
+        _ => Err(usage("expected [NAME] CHART")),
+    }
 }
 
 /// Times of the phases, for `--timings`.
@@ -395,6 +444,7 @@ fn template(
             ),
         ));
     }
+    Release::validate_name(name)?;
     engine.check_kube_version(&chart)?;
     let out = engine
         .render_chart(&chart, &user, &release(name, 1, opts))

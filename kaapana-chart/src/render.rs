@@ -61,6 +61,32 @@ impl Default for Release {
 }
 
 impl Release {
+    /// Checks a release name as Helm's install does (`ValidateReleaseName`:
+    /// DNS-1123 labels joined by dots, at most 53 characters), with Helm's
+    /// message.
+    ///
+    /// ```
+    /// use kaapana_chart::Release;
+    ///
+    /// assert!(Release::validate_name("kaapana-platform").is_ok());
+    /// let err = Release::validate_name("Bad_Name").unwrap_err();
+    /// assert!(err.to_string().starts_with("release name check failed: release name \"Bad_Name\""));
+    /// ```
+    pub fn validate_name(name: &str) -> Result<()> {
+        if is_release_name(name) {
+            return Ok(());
+        }
+        Err(Error::new(
+            ErrorKind::InvalidArgument,
+            format!(
+                "release name check failed: release name {}: invalid release name, must match regex {} and the length must not be longer than {}",
+                crate::template::fmt::go_quote(name),
+                r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+                MAX_RELEASE_NAME_LEN
+            ),
+        ))
+    }
+
     /// The value templates see as `.Release` (a `map[string]interface {}`;
     /// `Revision` is a Go `int`).
     pub fn to_value(&self) -> Value {
@@ -73,6 +99,23 @@ impl Release {
             ("Service", Value::from(self.service.as_str())),
         ])
     }
+}
+
+/// Helm's longest release name (`releaseNameMaxLen`).
+const MAX_RELEASE_NAME_LEN: usize = 53;
+
+/// `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`,
+/// at most [`MAX_RELEASE_NAME_LEN`] bytes, without a regex engine.
+fn is_release_name(name: &str) -> bool {
+    let label_ok = |l: &str| {
+        let b = l.as_bytes();
+        let alnum = |c: &u8| c.is_ascii_lowercase() || c.is_ascii_digit();
+        match (b.first(), b.last()) {
+            (Some(f), Some(z)) => alnum(f) && alnum(z) && b.iter().all(|c| alnum(c) || *c == b'-'),
+            _ => false,
+        }
+    };
+    !name.is_empty() && name.len() <= MAX_RELEASE_NAME_LEN && name.split('.').all(label_ok)
 }
 
 /// The result of [`Engine::render_chart`].
@@ -391,6 +434,31 @@ fn dependency_value(d: &Dependency) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn release_names_as_helm_checks_them() {
+        for ok in ["a", "release-name", "a.b-c.d9", &"a".repeat(53)] {
+            assert!(is_release_name(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "Bad_Name",
+            "-a",
+            "a-",
+            "a..b",
+            ".a",
+            "a.",
+            &"a".repeat(54),
+            "ä",
+        ] {
+            assert!(!is_release_name(bad), "{bad}");
+        }
+        // helm-oracle (the SDK's dry-run install of "Bad_Name") printed:
+        assert_eq!(
+            Release::validate_name("Bad_Name").unwrap_err().to_string(),
+            r#"release name check failed: release name "Bad_Name": invalid release name, must match regex ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ and the length must not be longer than 53"#
+        );
+    }
 
     #[test]
     fn join_path_cleans_like_go() {

@@ -105,3 +105,23 @@ fn missing_chart_is_an_error_not_a_panic() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).starts_with("Error: "));
 }
+
+#[test]
+fn release_name_from_argument_template_or_generated() {
+    let dir = fixtures().join("charts/alias-twice");
+    let out = run(bin().args(["template", "myrel"]).arg(&dir));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("name: myrel-cache-primary"));
+    let out = run(bin()
+        .arg("template")
+        .arg(&dir)
+        .args(["--name-template", "{{ \"tpl\" | upper | lower }}-x"]));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("name: tpl-x-cache-primary"));
+    let out = run(bin().args(["template", "-g"]).arg(&dir));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("name: alias-twice-"));
+    // Helm refuses names that are not DNS-1123 (its message, from the oracle,
+    // is pinned in the library's tests).
+    let out = run(bin().args(["template", "Bad_Name"]).arg(&dir));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .starts_with("Error: release name check failed: release name \"Bad_Name\""));
+}
