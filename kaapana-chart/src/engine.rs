@@ -278,6 +278,26 @@ mod tests {
         assert!(rich.contains("^^^^"), "{rich}");
     }
 
+    /// Helm's engine.go in lint mode: `required` of a missing value and
+    /// `fail` give "" instead of an error (their outputs are not
+    /// observable through the oracle, whose lint prints findings only).
+    #[test]
+    fn lint_mode_lets_required_and_fail_through() {
+        let files = [TemplateFile::new(
+            "c/templates/x.yaml",
+            r#"a: {{ required "need a" .Values.a }}|{{ fail "stop" }}|{{ required "b" .Values.b }}"#,
+            "c/templates",
+        )];
+        let root = Value::from_iter([("Values", Value::from_iter([("b", Value::from("ok"))]))]);
+        let out = Engine::new()
+            .with_lint(true)
+            .render_templates(&files, &root)
+            .unwrap();
+        assert_eq!(out["c/templates/x.yaml"], "a: ||ok");
+        let err = Engine::new().render_templates(&files, &root).unwrap_err();
+        assert!(err.to_string().contains("need a"), "{err}");
+    }
+
     #[test]
     fn deepest_paths_first_then_descending() {
         let mut v = vec!["a/templates/x", "a/charts/b/templates/y", "a/templates/z"];
