@@ -733,19 +733,15 @@ fn copy_value(v: &Value, depth: usize) -> Result<Value> {
             if depth > MAX_VALUE_DEPTH {
                 return Err(too_deep());
             }
-            // Snapshot first: never hold a lock while recursing. The keys
-            // come sorted, so the map is built in bulk.
-            let out = m
-                .entries()
-                .into_iter()
-                .map(|(k, item)| {
-                    if matches!(item, Value::Map(_) | Value::List(_)) {
-                        grow(|| copy_value(&item, depth + 1)).map(|c| (k, c))
-                    } else {
-                        Ok((k, item))
-                    }
-                })
-                .collect::<Result<std::collections::BTreeMap<_, _>>>()?;
+            // Clone the tree under the lock (cheap: node copies and
+            // reference counts), then replace the containers outside it:
+            // never hold a lock while recursing.
+            let mut out = m.read().clone();
+            for item in out.values_mut() {
+                if matches!(item, Value::Map(_) | Value::List(_)) {
+                    *item = grow(|| copy_value(item, depth + 1))?;
+                }
+            }
             Ok(Value::Map(Map::typed(m.elem(), out)))
         }
         Value::List(l) => {
