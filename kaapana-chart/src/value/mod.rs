@@ -543,12 +543,33 @@ impl Default for Map {
 }
 
 // Dropping a deeply nested value recursively would overflow the stack (a
-// 100,000-deep list from a hostile values file). Containers therefore hand
-// their children to an explicit work list when they are the last owner.
+// 100,000-deep list from a hostile values file). Containers nested up to
+// RECURSIVE_DROP_DEPTH are dropped the ordinary way (recursively: no work
+// list to allocate, which mattered for the many value copies of a chart
+// render); deeper ones hand their children to an explicit work list when
+// they are the last owner.
+const RECURSIVE_DROP_DEPTH: u32 = 32;
+
+thread_local! {
+    static DROP_DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Drops `children` recursively while shallow, iteratively when deep.
+fn drop_children<T>(children: T, into_vec: impl FnOnce(T) -> Vec<Value>) {
+    let depth = DROP_DEPTH.with(|d| d.get());
+    if depth < RECURSIVE_DROP_DEPTH {
+        DROP_DEPTH.with(|d| d.set(depth + 1));
+        drop(children);
+        DROP_DEPTH.with(|d| d.set(depth));
+    } else {
+        drop_iteratively(into_vec(children));
+    }
+}
+
 impl Drop for ListData {
     fn drop(&mut self) {
         if self.items.iter().any(is_container) {
-            drop_iteratively(std::mem::take(&mut self.items));
+            drop_children(std::mem::take(&mut self.items), |v| v);
         }
     }
 }
@@ -557,7 +578,7 @@ impl Drop for Entries {
     fn drop(&mut self) {
         let entries = self.0.get_mut().unwrap_or_else(|e| e.into_inner());
         if entries.values().any(is_container) {
-            drop_iteratively(std::mem::take(entries).into_values().collect());
+            drop_children(std::mem::take(entries), |m| m.into_values().collect());
         }
     }
 }
