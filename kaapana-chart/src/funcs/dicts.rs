@@ -27,7 +27,7 @@
 //! Helm's possible answers, and a stable one).
 //!
 //! `merge` and `mergeOverwrite` follow `dario.cat/mergo` (`Merge` and
-//! `MergeWithOverwrite`) on maps, see [`merge_into`].
+//! `MergeWithOverwrite`) on maps, see `merge_into`.
 
 use super::lists::charge;
 use super::{str_arg, CallContext, FuncError, Functions};

@@ -24,7 +24,7 @@
 //! crate's: `\d`, `\w`, `\s` and `\b` are ASCII in Go and Unicode in Rust;
 //! Go has `\Q…\E` and octal escapes, rejects repeat counts over 1000 and
 //! nested repetition (`a**`), and treats `[` inside a class as a literal.
-//! [`compile`] therefore parses the pattern with Go's rules — reporting Go's
+//! `compile` therefore parses the pattern with Go's rules — reporting Go's
 //! error for each invalid pattern, with Go's codes and quoted fragments —
 //! and translates it into an equivalent `regex` pattern in which every
 //! construct is spelled out explicitly (ASCII classes as ranges, flags baked
