@@ -10,7 +10,7 @@ use crate::capabilities::Capabilities;
 use crate::error::{Error, ErrorKind, Result};
 use crate::funcs::Functions;
 use crate::limits::Limits;
-use crate::template::{Options, Shared, TemplateSet};
+use crate::template::{Options, ParseCache, Shared, TemplateSet};
 use crate::value::{ElemType, Map, Value};
 
 /// Renders charts (and plain template files) the way Helm's engine does.
@@ -177,8 +177,9 @@ impl Engine {
         order.sort_by(|a, b| helm_template_order(&a.name, &b.name));
 
         let mut set = TemplateSet::with_functions(self.options.clone(), self.funcs.clone());
+        let mut cache = ParseCache::default();
         for file in &order {
-            set.add(&file.name, file.source)
+            set.add_cached(&file.name, file.source, &mut cache)
                 .map_err(|e| cleanup_parse_error(&file.name, e))?;
         }
 
@@ -296,6 +297,46 @@ mod tests {
         assert_eq!(out["c/templates/x.yaml"], "a: ||ok");
         let err = Engine::new().render_templates(&files, &root).unwrap_err();
         assert!(err.to_string().contains("need a"), "{err}");
+    }
+
+    /// Files with the same text share one parse; errors must still name
+    /// the file that failed (here the second one parsed, which reuses the
+    /// first one's trees).
+    #[test]
+    fn shared_parse_keeps_each_files_name() {
+        let src = r#"{{ define "lib.x" }}x{{ end }}{{ if eq .Template.Name "c/templates/a.yaml" }}{{ .Values.missing.key }}{{ end }}ok"#;
+        let files = [
+            TemplateFile::new("c/templates/a.yaml", src, "c/templates"),
+            TemplateFile::new("c/templates/b.yaml", src, "c/templates"),
+        ];
+        let root = Value::from_iter([("Values", Value::empty_map())]);
+        let err = Engine::new().render_templates(&files, &root).unwrap_err();
+        assert_eq!(err.name(), Some("c/templates/a.yaml"));
+        assert!(
+            err.to_string().starts_with("c/templates/a.yaml:1:"),
+            "{err}"
+        );
+        let files = [
+            TemplateFile::new(
+                "c/templates/a.yaml",
+                r#"{{ include "lib.x" . }}"#,
+                "c/templates",
+            ),
+            TemplateFile::new(
+                "c/templates/b.yaml",
+                src.replace("a.yaml", "none"),
+                "c/templates",
+            ),
+            TemplateFile::new(
+                "c/templates/c.yaml",
+                src.replace("a.yaml", "none"),
+                "c/templates",
+            ),
+        ];
+        let out = Engine::new().render_templates(&files, &root).unwrap();
+        assert_eq!(out["c/templates/a.yaml"], "x");
+        assert_eq!(out["c/templates/b.yaml"], "ok");
+        assert_eq!(out["c/templates/c.yaml"], "ok");
     }
 
     #[test]

@@ -26,8 +26,8 @@ pub struct Tree {
     pub parse_name: Arc<str>,
     /// The full source text of that file.
     pub source: Arc<str>,
-    /// The body.
-    pub root: ListNode,
+    /// The body (shared: files with the same text share one parse).
+    pub root: Arc<ListNode>,
 }
 
 /// A sequence of nodes.

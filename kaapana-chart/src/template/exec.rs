@@ -44,6 +44,11 @@ pub struct Options {
     pub limits: Limits,
 }
 
+/// Parsed files by their text, for [`TemplateSet::add_cached`]: the file
+/// name the trees were parsed under, and the trees.
+#[derive(Default)]
+pub(crate) struct ParseCache(HashMap<Arc<str>, (Arc<str>, Vec<Tree>)>);
+
 /// A set of parsed templates that can call each other, like Go's
 /// `*template.Template` with its associated templates.
 ///
@@ -396,6 +401,54 @@ impl TemplateSet {
             max_nesting: self.options.limits.max_nesting_depth,
         };
         let trees = parse_file(name, source, &cfg)?;
+        add_trees(&mut self.templates, trees, |_| false);
+        Ok(())
+    }
+
+    /// [`TemplateSet::add`], reusing the parse of an earlier file with the
+    /// same text (an umbrella chart carries the same library subchart, and
+    /// so the same `_helpers.tpl`, many times). The trees are the same but
+    /// for the file's name, which only error messages see.
+    pub(crate) fn add_cached(
+        &mut self,
+        name: &str,
+        source: &str,
+        cache: &mut ParseCache,
+    ) -> Result<()> {
+        let trees = match cache.0.get(source) {
+            Some((first, trees)) => trees
+                .iter()
+                .map(|t| Tree {
+                    name: if t.name == *first {
+                        Arc::from(name)
+                    } else {
+                        t.name.clone()
+                    },
+                    parse_name: Arc::from(name),
+                    source: t.source.clone(),
+                    root: t.root.clone(),
+                })
+                .collect(),
+            None => {
+                let funcs = &self.funcs;
+                let cfg = ParseConfig {
+                    is_func: &|n: &str| is_callable(funcs, n),
+                    max_nesting: self.options.limits.max_nesting_depth,
+                };
+                let trees = parse_file(name, source, &cfg)?;
+                let copies = trees
+                    .iter()
+                    .map(|t| Tree {
+                        name: t.name.clone(),
+                        parse_name: t.parse_name.clone(),
+                        source: t.source.clone(),
+                        root: t.root.clone(),
+                    })
+                    .collect();
+                cache.0.insert(Arc::from(source), (Arc::from(name), copies));
+                trees
+            }
+        };
         add_trees(&mut self.templates, trees, |_| false);
         Ok(())
     }

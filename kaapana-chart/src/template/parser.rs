@@ -467,7 +467,7 @@ impl<'s> Parser<'s, '_> {
             name: name.clone(),
             parse_name: self.name.clone(),
             source: self.src_arc.clone(),
-            root,
+            root: Arc::new(root),
         };
         match self.index.get(&name) {
             None => {
