@@ -31,7 +31,7 @@ pub mod dates;
 pub mod dicts;
 pub mod encoding;
 pub mod flow;
-mod gotime;
+pub(crate) mod gotime;
 pub mod helm;
 pub mod lists;
 pub mod math;

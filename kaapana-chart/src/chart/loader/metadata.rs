@@ -695,16 +695,16 @@ fn go_parse_rfc3339(value: &str) -> Result<(), String> {
     let fail = |elem_value: &str, elem_layout: &str| {
         format!(
             "{JSON_PREFIX}parsing time {} as {}: cannot parse {} as {}",
-            time_quote(value),
-            time_quote(LAYOUT),
-            time_quote(elem_value),
-            time_quote(elem_layout)
+            crate::funcs::gotime::go_time_quote(value),
+            crate::funcs::gotime::go_time_quote(LAYOUT),
+            crate::funcs::gotime::go_time_quote(elem_value),
+            crate::funcs::gotime::go_time_quote(elem_layout)
         )
     };
     let range = |what: &str| {
         format!(
             "{JSON_PREFIX}parsing time {}: {what} out of range",
-            time_quote(value)
+            crate::funcs::gotime::go_time_quote(value)
         )
     };
     let digit = |s: &[u8], i: usize| s.get(i).is_some_and(u8::is_ascii_digit);
@@ -797,8 +797,8 @@ fn go_parse_rfc3339(value: &str) -> Result<(), String> {
     if !v.is_empty() {
         return Err(format!(
             "{JSON_PREFIX}parsing time {}: extra text: {}",
-            time_quote(value),
-            time_quote(v)
+            crate::funcs::gotime::go_time_quote(value),
+            crate::funcs::gotime::go_time_quote(v)
         ));
     }
     let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
@@ -811,31 +811,10 @@ fn go_parse_rfc3339(value: &str) -> Result<(), String> {
     if day < 1 || day > days {
         return Err(format!(
             "{JSON_PREFIX}parsing time {}: day out of range",
-            time_quote(value)
+            crate::funcs::gotime::go_time_quote(value)
         ));
     }
     Ok(())
-}
-
-/// The `quote` of Go's `time` package: ASCII as is (with `"` and `\`
-/// escaped), every byte of anything else as `\xNN`.
-fn time_quote(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        if (c as u32) >= 0x80 || (c as u32) < 0x20 {
-            let mut buf = [0u8; 4];
-            for b in c.encode_utf8(&mut buf).bytes() {
-                out.push_str(&format!("\\x{b:02x}"));
-            }
-        } else {
-            if c == '"' || c == '\\' {
-                out.push('\\');
-            }
-            out.push(c);
-        }
-    }
-    out.push('"');
-    out
 }
 
 #[cfg(test)]
