@@ -258,9 +258,10 @@ struct Top {
     capabilities: Value,
 }
 
-struct Item {
+struct Item<'c> {
     name: String,
-    source: String,
+    /// Borrowed from the chart unless it had to be repaired (not UTF-8).
+    source: std::borrow::Cow<'c, str>,
     base_path: String,
     scope: Map,
 }
@@ -268,12 +269,12 @@ struct Item {
 /// Go's `recAllTpls`: this chart's scope, its subcharts' scopes (as
 /// `.Subcharts`), and its templates. `parent` is the parent's `.Values`
 /// (`None` for the root, whose `.Values` is `values`).
-fn collect(
-    chart: &Chart,
+fn collect<'c>(
+    chart: &'c Chart,
     parent: Option<(&str, &Map)>,
     values: &Map,
     top: &Top,
-    items: &mut Vec<Item>,
+    items: &mut Vec<Item<'c>>,
     depth: usize,
 ) -> Result<Map> {
     if depth > MAX_VALUE_DEPTH {
@@ -332,7 +333,7 @@ fn collect(
         }
         items.push(Item {
             name: join_path(&full_path, &t.name),
-            source: String::from_utf8_lossy(&t.data).into_owned(),
+            source: String::from_utf8_lossy(&t.data),
             base_path: base_path.clone(),
             scope: scope.clone(),
         });
