@@ -646,15 +646,18 @@ fn coalesce_tables_full_key(
         .filter(|(_, v)| v.is_nil())
         .map(|(k, _)| k.clone())
         .collect();
-    let entries = if dst_nils.is_empty() {
-        original.clone()
+    let refreshed;
+    let entries: &[(Arc<str>, Value)] = if dst_nils.is_empty() {
+        &original
     } else {
         for key in dst_nils {
             src.insert(key, Value::Nil);
         }
-        src.entries()
+        refreshed = src.entries();
+        &refreshed
     };
     for (key, val) in entries {
+        let (key, val) = (key.clone(), val.clone());
         // Only recursion and warnings need the full key.
         let fullkey = || concat_prefix(prefix, &key);
         match dst.get(&key) {
