@@ -35,6 +35,7 @@
 
 use std::borrow::Cow;
 
+use super::cast::{float_to_int64, to_int64};
 use super::{CallContext, FuncError, Functions};
 use crate::value::{ElemType, GoKind, GoType, List, Signature, Value};
 
@@ -263,11 +264,11 @@ fn slice(list: &Value, indices: &[Value]) -> Result<Value, FuncError> {
     if len == 0 {
         return Ok(Value::Nil);
     }
-    let start = indices.first().map_or(0, to_int);
+    let start = indices.first().map_or(0, to_int64);
     let end = if indices.len() < 2 {
         len as i64
     } else {
-        indices.get(1).map_or(0, to_int)
+        indices.get(1).map_or(0, to_int64)
     };
     if start < 0 || end < start || end as u64 > len as u64 {
         return Err(FuncError::new(
@@ -292,7 +293,7 @@ fn chunk(
 ) -> Result<Value, FuncError> {
     const BAD_LEN: &str = "runtime error: makeslice: len out of range";
     let l = items.len() as f64;
-    let chunks = go_float_to_int(((l - 1.0) / size as f64).floor() + 1.0);
+    let chunks = float_to_int64(((l - 1.0) / size as f64).floor() + 1.0);
     if chunks < 0 {
         return Err(FuncError::new(BAD_LEN));
     }
@@ -301,7 +302,7 @@ fn chunk(
     for i in 0..chunks {
         let mut clen = size;
         if i == chunks - 1 {
-            clen = go_float_to_int((l % size as f64).floor());
+            clen = float_to_int64((l % size as f64).floor());
             if clen == 0 {
                 clen = size;
             }
@@ -319,63 +320,6 @@ fn chunk(
         out.push(Value::list(part.to_vec()));
     }
     Ok(Value::List(List::typed(ElemType::List, out)))
-}
-
-/// Go's `int(f)` on amd64: out-of-range values and NaN become the minimum
-/// int64 (the `CVTTSD2SQ` "integer indefinite" result).
-fn go_float_to_int(f: f64) -> i64 {
-    // 2^63 is exactly representable; the valid range is [-2^63, 2^63).
-    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
-    if !(-LIMIT..LIMIT).contains(&f) {
-        i64::MIN
-    } else {
-        f as i64
-    }
-}
-
-/// `spf13/cast.ToInt`: numbers truncate, numeric strings parse (base
-/// prefixes allowed), booleans are 0/1, anything else is 0.
-pub(crate) fn to_int(v: &Value) -> i64 {
-    match v {
-        Value::Int(i) | Value::Int64(i) => *i,
-        Value::Float(f) => *f as i64,
-        Value::Bool(b) => i64::from(*b),
-        Value::String(s) => parse_go_int(s).unwrap_or(0),
-        _ => 0,
-    }
-}
-
-/// `strconv.ParseInt(s, 0, 0)` after cast's trimming of a zero decimal part.
-fn parse_go_int(s: &str) -> Option<i64> {
-    let s = s.strip_suffix(".0").unwrap_or(s);
-    let (neg, digits) = match s.as_bytes().first() {
-        Some(b'-') => (true, &s[1..]),
-        Some(b'+') => (false, &s[1..]),
-        _ => (false, s),
-    };
-    let digits = digits.replace('_', "");
-    let (radix, body) = if let Some(r) = digits
-        .strip_prefix("0x")
-        .or_else(|| digits.strip_prefix("0X"))
-    {
-        (16, r.to_owned())
-    } else if let Some(r) = digits
-        .strip_prefix("0b")
-        .or_else(|| digits.strip_prefix("0B"))
-    {
-        (2, r.to_owned())
-    } else if let Some(r) = digits
-        .strip_prefix("0o")
-        .or_else(|| digits.strip_prefix("0O"))
-    {
-        (8, r.to_owned())
-    } else if digits.len() > 1 && digits.starts_with('0') {
-        (8, digits[1..].to_owned())
-    } else {
-        (10, digits)
-    };
-    let n = i64::from_str_radix(&body, radix).ok()?;
-    Some(if neg { -n } else { n })
 }
 
 #[cfg(test)]
