@@ -90,7 +90,7 @@ use crate::value::{GoKind, GoType, Object, Signature, Value};
 const S: GoType = GoType::String;
 const INT: GoType = GoType::Int;
 const LIST: GoType = GoType::List;
-const CERT: GoType = GoType::Struct("sprig.certificate");
+const CERT: GoType = GoType::Object("sprig.certificate");
 
 /// Sprig's `bcrypt_lib.DefaultCost`.
 const BCRYPT_COST: u32 = 10;

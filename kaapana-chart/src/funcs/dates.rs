@@ -50,7 +50,7 @@ use crate::value::{GoType, Signature, Value};
 
 const S: GoType = GoType::String;
 const ANY: GoType = GoType::Any;
-const T: GoType = GoType::Time;
+const T: GoType = GoType::Object("time.Time");
 
 /// Where `now` comes from.
 #[derive(Debug, Clone, Copy)]

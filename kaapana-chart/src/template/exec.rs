@@ -1438,10 +1438,8 @@ fn assignable(v: &Value, t: GoType) -> bool {
         GoType::List => matches!(v, Value::List(l) if l.elem() == ElemType::Interface),
         GoType::StringList => matches!(v, Value::List(l) if l.elem() == ElemType::String),
         GoType::Map => matches!(v, Value::Map(m) if m.elem() == ElemType::Interface),
-        GoType::Time => matches!(v, Value::Object(o) if o.go_type() == "time.Time"),
         GoType::Object(name) => matches!(v, Value::Object(o) if o.go_type() == name),
         GoType::Uint32 => false,
-        GoType::Struct(name) => matches!(v, Value::Object(o) if o.go_type() == name),
     }
 }
 

@@ -187,19 +187,14 @@ pub enum GoType {
     Map,
     /// Go's `reflect.Value`: the raw argument, used by the builtins.
     Reflect,
-    /// `time.Time`: a host object whose Go type is `time.Time` (Sprig's
-    /// date functions).
-    Time,
-    /// A host object type, by its Go name as [`Object::go_type`] spells it
-    /// (`*semver.Version`): only an object of that type (or nil, for a
-    /// pointer type) is assignable.
+    /// A host object type, by its Go name as [`Object::go_type`] spells it:
+    /// only an object of that type is assignable, and nil too when it is a
+    /// pointer type (`*semver.Version`); struct types (`time.Time`,
+    /// `sprig.certificate`) take no nil.
     Object(&'static str),
     /// `uint32` (Sprig's `derivePassword` counter). No value has this
     /// type; only an unsigned integer constant converts to it.
     Uint32,
-    /// A Go struct type, by the name `%T` prints (`sprig.certificate`): a
-    /// host object of exactly that type.
-    Struct(&'static str),
 }
 
 impl GoType {
@@ -217,10 +212,8 @@ impl GoType {
             GoType::StringList => "[]string",
             GoType::Map => "map[string]interface {}",
             GoType::Reflect => "reflect.Value",
-            GoType::Time => "time.Time",
             GoType::Object(name) => name,
             GoType::Uint32 => "uint32",
-            GoType::Struct(name) => name,
         }
     }
 }
