@@ -3,6 +3,7 @@
 //! order, execute every non-partial file, strip `<no value>`, and report
 //! errors in Helm's words.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -159,7 +160,7 @@ impl Engine {
             .iter()
             .map(|f| Renderable {
                 name: f.name.clone(),
-                source: &f.source,
+                source: Cow::Borrowed(&f.source),
                 base_path: f.base_path.clone(),
                 scope: scope.clone(),
             })
@@ -179,7 +180,7 @@ impl Engine {
         let mut set = TemplateSet::with_functions(self.options.clone(), self.funcs.clone());
         let mut cache = ParseCache::default();
         for file in &order {
-            set.add_cached(&file.name, file.source, &mut cache)
+            set.add_cached(&file.name, &file.source, &mut cache)
                 .map_err(|e| cleanup_parse_error(&file.name, e))?;
         }
 
@@ -213,7 +214,9 @@ impl Engine {
 /// `renderable`.
 pub(crate) struct Renderable<'a> {
     pub(crate) name: String,
-    pub(crate) source: &'a str,
+    /// Borrowed from the caller or the chart, unless it had to be repaired
+    /// (a chart file that is not UTF-8).
+    pub(crate) source: Cow<'a, str>,
     pub(crate) base_path: String,
     /// A `map[string]interface {}`, passed as `common.Values`; shared by all
     /// templates of one chart, as in Helm.

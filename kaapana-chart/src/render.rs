@@ -197,16 +197,7 @@ impl Engine {
             _ => Map::named("common.Values", BTreeMap::new()),
         };
         collect(&chart, None, &values_root, &top, &mut items, 0)?;
-        let renderables: Vec<Renderable<'_>> = items
-            .iter()
-            .map(|i| Renderable {
-                name: i.name.clone(),
-                source: &i.source,
-                base_path: i.base_path.clone(),
-                scope: i.scope.clone(),
-            })
-            .collect();
-        let files = self.render_renderables(&renderables)?;
+        let files = self.render_renderables(&items)?;
 
         let crds = crd_objects(&chart);
         Ok(Rendered {
@@ -258,14 +249,6 @@ struct Top {
     capabilities: Value,
 }
 
-struct Item<'c> {
-    name: String,
-    /// Borrowed from the chart unless it had to be repaired (not UTF-8).
-    source: std::borrow::Cow<'c, str>,
-    base_path: String,
-    scope: Map,
-}
-
 /// Go's `recAllTpls`: this chart's scope, its subcharts' scopes (as
 /// `.Subcharts`), and its templates. `parent` is the parent's `.Values`
 /// (`None` for the root, whose `.Values` is `values`).
@@ -274,7 +257,7 @@ fn collect<'c>(
     parent: Option<(&str, &Map)>,
     values: &Map,
     top: &Top,
-    items: &mut Vec<Item<'c>>,
+    items: &mut Vec<Renderable<'c>>,
     depth: usize,
 ) -> Result<Map> {
     if depth > MAX_VALUE_DEPTH {
@@ -331,7 +314,7 @@ fn collect<'c>(
         if library && !base.starts_with('_') {
             continue;
         }
-        items.push(Item {
+        items.push(Renderable {
             name: join_path(&full_path, &t.name),
             source: String::from_utf8_lossy(&t.data),
             base_path: base_path.clone(),
