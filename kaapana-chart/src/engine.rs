@@ -117,7 +117,7 @@ impl Engine {
     fn functions(&self) -> Functions {
         let mut f = Functions::helm();
         if self.lint {
-            crate::funcs::helm::register_lint(&mut f);
+            crate::funcs::helm::register_required_fail(&mut f, true);
         }
         if self.dns {
             crate::funcs::helm::register_dns(&mut f);

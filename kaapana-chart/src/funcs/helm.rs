@@ -48,21 +48,7 @@ pub(crate) fn register(f: &mut Functions) {
         let data = a.get(1).cloned().unwrap_or(Value::Nil);
         ctx.execute_source(str_arg(a, 0), data).map(Value::from)
     });
-    f.register(
-        "required",
-        Signature::fixed(&[S, ANY]).with_error(),
-        |_, a| {
-            let val = a.get(1).cloned().unwrap_or(Value::Nil);
-            match &val {
-                Value::Nil => Err(FuncError::new(warn_wrap(str_arg(a, 0)))),
-                Value::String(s) if s.is_empty() => Err(FuncError::new(warn_wrap(str_arg(a, 0)))),
-                _ => Ok(val),
-            }
-        },
-    );
-    f.register("fail", Signature::fixed(&[S]).with_error(), |_, a| {
-        Err(FuncError::new(warn_wrap(str_arg(a, 0))))
-    });
+    register_required_fail(f, false);
     f.register("toYaml", Signature::fixed(&[ANY]), |_, a| {
         let v = a.first().cloned().unwrap_or(Value::Nil);
         Ok(Value::from(match to_yaml(&v) {
@@ -165,23 +151,32 @@ pub(crate) fn register(f: &mut Functions) {
     });
 }
 
-/// Helm's lint mode (`helm lint`): `required` and `fail` do not stop the
-/// render; `required` gives `""` for a missing value and `fail` gives `""`.
-pub(crate) fn register_lint(f: &mut Functions) {
+/// `required` and `fail`. In Helm's lint mode (`helm lint`) neither stops
+/// the render: a missing required value and `fail` both give `""`.
+pub(crate) fn register_required_fail(f: &mut Functions, lint: bool) {
     f.register(
         "required",
         Signature::fixed(&[S, ANY]).with_error(),
-        |_, a| {
+        move |_, a| {
             let val = a.get(1).cloned().unwrap_or(Value::Nil);
-            match &val {
-                Value::Nil => Ok(Value::from("")),
-                Value::String(s) if s.is_empty() => Ok(Value::from("")),
-                _ => Ok(val),
+            let missing = match &val {
+                Value::Nil => true,
+                Value::String(s) => s.is_empty(),
+                _ => false,
+            };
+            match (missing, lint) {
+                (false, _) => Ok(val),
+                (true, true) => Ok(Value::from("")),
+                (true, false) => Err(FuncError::new(warn_wrap(str_arg(a, 0)))),
             }
         },
     );
-    f.register("fail", Signature::fixed(&[S]).with_error(), |_, _| {
-        Ok(Value::from(""))
+    f.register("fail", Signature::fixed(&[S]).with_error(), move |_, a| {
+        if lint {
+            Ok(Value::from(""))
+        } else {
+            Err(FuncError::new(warn_wrap(str_arg(a, 0))))
+        }
     });
 }
 
