@@ -50,7 +50,7 @@
 //!   imports the child's `a.b` table under `x`; the parent's own values win
 //!   over imported ones.
 
-use crate::chart::coalesce::{coalesce_values_shared, merge_tables, merge_values};
+use crate::chart::coalesce::{coalesce_values_shared, is_table, merge_tables, merge_values};
 use crate::chart::semver::is_compatible_range;
 use crate::chart::{Chart, Dependency};
 use crate::error::{Error, ErrorKind, Result};
@@ -249,15 +249,11 @@ fn values_unobservable(chart: &Chart, values: &Value) -> bool {
             charts.push(sub);
         }
     }
-    let not_table = |v: &Value| match v.as_map() {
-        Some(m) => m.elem() != ElemType::Interface,
-        None => true,
-    };
     names.iter().filter(|n| !n.is_empty()).all(|name| {
-        !values.get(name).is_some_and(|v| not_table(&v))
+        values.get(name).is_none_or(|v| is_table(&v))
             && charts
                 .iter()
-                .all(|c| !c.values.get(name).is_some_and(|v| not_table(&v)))
+                .all(|c| c.values.get(name).is_none_or(|v| is_table(&v)))
     })
 }
 
@@ -328,10 +324,6 @@ fn path_value(values: &Value, path: &str) -> Option<Value> {
     };
     let v = table.get(key)?;
     (!is_table(&v)).then_some(v)
-}
-
-fn is_table(v: &Value) -> bool {
-    matches!(v, Value::Map(m) if m.elem() == ElemType::Interface)
 }
 
 /// Go's `Values.Table`: the table at a dotted path (every step a table).
