@@ -25,10 +25,12 @@ mod engine;
 mod error;
 pub mod files;
 pub mod funcs;
+pub mod kaapana;
 pub mod limits;
 pub mod manifest;
 mod render;
 mod template;
+pub mod upload;
 mod value;
 
 pub use engine::{Engine, TemplateFile};
