@@ -16,6 +16,9 @@ use kaapana_chart::chart::dependencies::missing_dependencies;
 use kaapana_chart::chart::{loader, Chart};
 use kaapana_chart::{values_from_yaml, Engine, Error, ErrorKind, Release, TemplateFile, Value};
 
+#[path = "cli/check_upload.rs"]
+mod check_upload;
+
 #[derive(Parser)]
 #[command(
     name = "kaapana-chart",
@@ -73,6 +76,9 @@ enum Command {
         /// The fixture file (see fixtures/README.md).
         case: String,
     },
+    /// Check an uploaded chart archive as Kaapana should before installing
+    /// it: exit 0 accepted, 1 rejected (with a report), 2 usage error.
+    CheckUpload(check_upload::CheckUploadArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -224,6 +230,7 @@ fn main() -> ExitCode {
             }
         },
         Command::RenderFixture { case } => render_fixture(&case),
+        Command::CheckUpload(args) => check_upload::run(&args),
     }
 }
 
