@@ -27,6 +27,8 @@
 //! * `defaults`: the platform globals ([`Policy::globals`]) over the chart's
 //!   values, release named after the chart, in the release namespace —
 //!   Kaapana's own dry run, but with the namespace it really installs into.
+//! * `upgrade`: the same as an upgrade (`.Release.IsUpgrade`, revision 2),
+//!   so branches only upgrades take are seen.
 //! * `all-subcharts-enabled`: every dependency `condition` and `tag` set to
 //!   true, so subcharts disabled by default are seen.
 //! * `probe`: a values probe (see below).
@@ -44,7 +46,7 @@ use std::collections::BTreeSet;
 use crate::chart::loader::{load_archive_with, Violation};
 use crate::chart::Chart;
 use crate::manifest::{sort_manifests, split_manifests};
-use crate::upload::policy::{is_dns_label, Policy};
+use crate::upload::policy::{is_dns_label, Policy, MAX_RENDERS};
 use crate::upload::scope::{api_group, Scope};
 use crate::upload::{Finding, ObjectRef, Report, Severity};
 use crate::value::yaml::from_yaml_str;
@@ -62,6 +64,9 @@ pub const MAX_OBJECT_NODES: usize = 200_000;
 /// The label of the render with the platform's values and the chart's
 /// defaults.
 pub const DEFAULTS_VARIANT: &str = "defaults";
+
+/// The label of the render as an upgrade (`.Release.IsUpgrade` true).
+pub const UPGRADE_VARIANT: &str = "upgrade";
 
 /// The label of the render with every subchart condition and tag true.
 pub const SUBCHARTS_VARIANT: &str = "all-subcharts-enabled";
@@ -132,22 +137,17 @@ pub fn check_chart(chart: &Chart, policy: &Policy) -> Report {
     };
     scan_sources(chart, "", &chart.metadata.name, &mut cx.report);
 
-    let base = base_values(policy);
-    let mut variants: Vec<(String, Value)> = vec![(DEFAULTS_VARIANT.to_owned(), base.clone())];
-    let enable = subchart_switches(chart);
-    if !enable.is_empty() {
-        let v = base.clone();
-        for path in &enable {
-            set_path(&v, path, Value::Bool(true));
-        }
-        variants.push((SUBCHARTS_VARIANT.to_owned(), v));
-    }
-    variants.truncate(crate::upload::policy::MAX_RENDERS.saturating_sub(1));
+    let variants = renders(chart, policy);
+    let base = variants
+        .first()
+        .map(|r| r.values.clone())
+        .unwrap_or_else(|| base_values(policy));
 
     let mut default_namespaces = BTreeSet::new();
     let mut admin_objects = BTreeSet::new();
-    for (i, (label, values)) in variants.iter().enumerate() {
-        let Some(objects) = cx.render(chart, values, label, i == 0) else {
+    for (i, r) in variants.iter().enumerate() {
+        let label = &r.label;
+        let Some(objects) = cx.render(chart, r, i == 0) else {
             continue;
         };
         for o in &objects {
@@ -165,13 +165,16 @@ pub fn check_chart(chart: &Chart, policy: &Policy) -> Report {
 
     // The probe: install-time values that decide a namespace.
     let mut probed = Vec::new();
-    collect_probe_paths(
-        &chart.values,
-        &mut Vec::new(),
-        &default_namespaces,
-        &policy.globals,
-        &mut probed,
-    );
+    for (prefix, values) in chart_values_by_path(chart) {
+        let mut path = prefix;
+        collect_probe_paths(
+            values,
+            &mut path,
+            &default_namespaces,
+            &policy.globals,
+            &mut probed,
+        );
+    }
     for key in string_params(chart) {
         let path = vec!["global".to_owned(), key];
         if !probed.contains(&path) {
@@ -180,13 +183,18 @@ pub fn check_chart(chart: &Chart, policy: &Policy) -> Report {
     }
     if !probed.is_empty() {
         let probe_ns = policy.probe_namespace().to_owned();
-        let values = base.clone();
+        let values = deep_copy(&base);
         for path in &probed {
             set_path(&values, path, Value::from(probe_ns.as_str()));
         }
         let shown: Vec<String> = probed.iter().map(|p| p.join(".")).collect();
         let label = format!("probe: {}={probe_ns}", shown.join(","));
-        if let Some(objects) = cx.render(chart, &values, &label, false) {
+        let probe = Render {
+            label: label.clone(),
+            values,
+            upgrade: false,
+        };
+        if let Some(objects) = cx.render(chart, &probe, false) {
             for o in &objects {
                 let Some(found) = cx.object_namespace(o) else {
                     continue;
@@ -209,6 +217,47 @@ pub fn check_chart(chart: &Chart, policy: &Policy) -> Report {
         }
     }
     cx.report
+}
+
+/// One render of the chart: a label for findings, the user values, and
+/// whether it is an upgrade (`.Release.IsUpgrade`, revision 2).
+struct Render {
+    label: String,
+    values: Value,
+    upgrade: bool,
+}
+
+/// The renders every chart gets: `defaults` first, then `upgrade` (install
+/// and upgrade branches differ), then every subchart switched on if any
+/// is switchable, at most [`MAX_RENDERS`] less one for the probe.
+fn renders(chart: &Chart, policy: &Policy) -> Vec<Render> {
+    let base = base_values(policy);
+    let mut out = vec![
+        Render {
+            label: DEFAULTS_VARIANT.to_owned(),
+            values: deep_copy(&base),
+            upgrade: false,
+        },
+        Render {
+            label: UPGRADE_VARIANT.to_owned(),
+            values: deep_copy(&base),
+            upgrade: true,
+        },
+    ];
+    let enable = subchart_switches(chart);
+    if !enable.is_empty() {
+        let v = deep_copy(&base);
+        for path in &enable {
+            set_path(&v, path, Value::Bool(true));
+        }
+        out.push(Render {
+            label: SUBCHARTS_VARIANT.to_owned(),
+            values: v,
+            upgrade: false,
+        });
+    }
+    out.truncate(MAX_RENDERS.saturating_sub(1));
+    out
 }
 
 /// One object as Helm would send it, with where it came from.
@@ -254,13 +303,8 @@ impl Checker<'_> {
     /// `defaults` render rejects (Kaapana's own dry run fails, and nothing
     /// can be seen); in other renders it is a warning (Helm would install
     /// nothing for that choice).
-    fn render(
-        &mut self,
-        chart: &Chart,
-        values: &Value,
-        label: &str,
-        decisive: bool,
-    ) -> Option<Vec<Object>> {
+    fn render(&mut self, chart: &Chart, r: &Render, decisive: bool) -> Option<Vec<Object>> {
+        let label = r.label.as_str();
         let (rule, severity) = if decisive {
             ("chart.render", Severity::Error)
         } else {
@@ -273,9 +317,12 @@ impl Checker<'_> {
                 .clone()
                 .unwrap_or_else(|| chart.metadata.name.clone()),
             namespace: self.policy.release_namespace().to_owned(),
+            revision: if r.upgrade { 2 } else { 1 },
+            is_install: !r.upgrade,
+            is_upgrade: r.upgrade,
             ..Release::default()
         };
-        let rendered = match Engine::new().render_chart(chart, values, &release) {
+        let rendered = match Engine::new().render_chart(chart, &r.values, &release) {
             Ok(r) => r,
             Err(e) => {
                 self.push(
@@ -733,6 +780,14 @@ fn base_values(policy: &Policy) -> Value {
     Value::Map(root)
 }
 
+/// A copy of a values tree whose maps can be changed independently.
+fn deep_copy(v: &Value) -> Value {
+    match v {
+        Value::Map(m) => Value::Map(deep_copy_map(m)),
+        other => other.clone(),
+    }
+}
+
 /// A copy whose maps can be changed without touching the original.
 fn deep_copy_map(m: &Map) -> Map {
     let out = Map::new();
@@ -793,22 +848,48 @@ fn subchart_switches(chart: &Chart) -> Vec<Vec<String>> {
                 out.push(p);
             }
         }
-        if prefix.len() < 64 {
+        if prefix.len() < crate::chart::loader::MAX_SUBCHART_DEPTH {
             for sub in &c.dependencies {
-                let name = &sub.metadata.name;
-                let alias = c
-                    .metadata
-                    .dependencies
-                    .iter()
-                    .find(|d| &d.name == name && !d.alias.is_empty())
-                    .map(|d| d.alias.clone());
                 let mut p = prefix.clone();
-                p.push(alias.unwrap_or_else(|| name.clone()));
+                p.push(subchart_key(c, sub));
                 stack.push((sub, p));
             }
         }
     }
     out
+}
+
+/// The values.yaml of every chart in the tree with the path at which the
+/// top chart's values override it (`[]`, `[sub]`, `[sub, subsub]`; a
+/// subchart under its alias when it has one).
+fn chart_values_by_path(chart: &Chart) -> Vec<(Vec<String>, &Value)> {
+    let mut out = Vec::new();
+    let mut stack: Vec<(&Chart, Vec<String>)> = vec![(chart, Vec::new())];
+    while let Some((c, prefix)) = stack.pop() {
+        out.push((prefix.clone(), &c.values));
+        if prefix.len() >= crate::chart::loader::MAX_SUBCHART_DEPTH {
+            continue;
+        }
+        for sub in &c.dependencies {
+            let mut p = prefix.clone();
+            p.push(subchart_key(c, sub));
+            stack.push((sub, p));
+        }
+    }
+    out
+}
+
+/// The key under which a parent's values reach a subchart: its alias, or
+/// its name.
+fn subchart_key(parent: &Chart, sub: &Chart) -> String {
+    let name = &sub.metadata.name;
+    parent
+        .metadata
+        .dependencies
+        .iter()
+        .find(|d| &d.name == name && !d.alias.is_empty())
+        .map(|d| d.alias.clone())
+        .unwrap_or_else(|| name.clone())
 }
 
 /// Paths of string leaves of the chart's values that equal a namespace an
@@ -902,7 +983,8 @@ fn scan_sources(chart: &Chart, prefix: &str, name: &str, report: &mut Report) {
             }
         }
         for sub in &c.dependencies {
-            stack.push((sub, format!("{full}/charts/{}", sub.metadata.name)));
+            // Rendered paths name a subchart by its alias: so do these.
+            stack.push((sub, format!("{full}/charts/{}", subchart_key(c, sub))));
         }
     }
 }
