@@ -16,6 +16,8 @@
 //! assert_eq!(report.verdict(), Verdict::Rejected);
 //! ```
 
+pub mod image;
+
 use std::fmt;
 
 pub mod chart;
