@@ -140,6 +140,48 @@ fn platform_like_chart_is_rejected_for_its_admin_job() {
 }
 
 #[test]
+fn findings_name_the_parameter_choice_that_produced_them() {
+    let policy = kaapana_policy();
+    for (case, rule, variant) in [
+        (
+            "f79-list-choice-branch",
+            "namespace.admin",
+            "global.mode=maintenance",
+        ),
+        (
+            "f80-bool-param-branch",
+            "scope.cluster",
+            "global.debug=true",
+        ),
+        (
+            "f81-list-multi-branch",
+            "namespace.admin",
+            "global.features=viewer,tools",
+        ),
+        ("f75-upgrade-only", "namespace.admin", "upgrade"),
+        (
+            "f70-disabled-subchart",
+            "namespace.admin",
+            "all-subcharts-enabled",
+        ),
+        (
+            "f76-string-param-namespace",
+            "namespace.from-values",
+            "probe: global.target=admin",
+        ),
+    ] {
+        let bytes = std::fs::read(uploads().join(format!("charts/{case}.tgz"))).expect("case");
+        let report = check_chart_archive(&bytes, &policy);
+        let f = report
+            .findings
+            .iter()
+            .find(|f| f.rule == rule)
+            .unwrap_or_else(|| panic!("{case}: no {rule}\n{}", report.to_text()));
+        assert_eq!(f.variant.as_deref(), Some(variant), "{case}");
+    }
+}
+
+#[test]
 fn extensions_installed_elsewhere_change_the_verdict_only_where_they_should() {
     // The release namespace decides where objects without a namespace go:
     // with a tenant release namespace the no-namespace case passes.
@@ -266,4 +308,34 @@ fn cli_usage_errors_exit_2() {
         .output()
         .expect("runs");
     assert_eq!(bad_globals.status.code(), Some(2));
+}
+
+#[test]
+fn cli_dispatches_non_gzip_uploads_to_the_image_check() {
+    let image = |case: &str| {
+        cli()
+            .arg("check-upload")
+            .arg(uploads().join("images").join(format!("{case}.tar")))
+            .args(["--output", "json"])
+            .output()
+            .expect("the binary runs")
+    };
+    let ok = image("docker-save-25");
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&ok.stdout).expect("JSON");
+    assert_eq!(v["verdict"], "accepted");
+    assert_eq!(
+        v["images"][0],
+        "registry.example.com/kaapana/totalsegmentator:2.4"
+    );
+
+    let bad = image("not-a-tar");
+    assert_eq!(bad.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&bad.stdout).expect("JSON");
+    assert_eq!(v["findings"][0]["rule"], "image.not-tar");
 }

@@ -1,20 +1,17 @@
 //! `kaapana-chart check-upload FILE`: the upload safety check from the
 //! command line. Reads the file, decides by its content what it is (a gzip
-//! stream is a chart archive; anything else is checked as one too and so
-//! refused as `archive.not-gzip`), prints the report and exits 0 (accepted),
-//! 1 (rejected) or 2 (usage: bad flags, unreadable file or globals).
-//! Nothing is written anywhere but stdout and stderr.
+//! stream is a chart archive, anything else is checked as an image archive,
+//! as Kaapana imports every `.tar` it gets), prints the report and exits 0
+//! (accepted), 1 (rejected) or 2 (usage: bad flags, unreadable file or
+//! globals). Nothing is written anywhere but stdout and stderr.
 
 use std::io::Read;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use kaapana_chart::upload::{check_chart_archive, Policy, Verdict};
+use kaapana_chart::upload::image::{check_image_archive, MAX_IMAGE_ARCHIVE_BYTES};
+use kaapana_chart::upload::{check_chart_archive, Finding, Policy, Report, Severity, Verdict};
 use kaapana_chart::{values_from_yaml, Value};
-
-/// The largest upload read (1 GiB): the chart loader refuses archives over
-/// 20 MiB itself; this bounds what is read into memory at all.
-pub const MAX_UPLOAD_FILE: u64 = 1024 * 1024 * 1024;
 
 /// The largest `--globals` file (1 MiB).
 pub const MAX_GLOBALS_FILE: u64 = 1024 * 1024;
@@ -22,7 +19,7 @@ pub const MAX_GLOBALS_FILE: u64 = 1024 * 1024;
 /// `check-upload`'s flags.
 #[derive(Args)]
 pub struct CheckUploadArgs {
-    /// The uploaded file: a chart `.tgz`.
+    /// The uploaded file: a chart `.tgz` or an image `.tar`.
     #[arg(value_name = "FILE")]
     file: String,
     /// An admin namespace (repeatable; `*` globs such as `kube-*`). The
@@ -68,17 +65,37 @@ pub fn run(args: &CheckUploadArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let bytes = match read_limited(&args.file, MAX_UPLOAD_FILE) {
-        Ok(b) => b,
+    let (report, images) = match check_file(&args.file, &policy) {
+        Ok(r) => r,
         Err(msg) => {
             eprintln!("Error: {msg}");
             return ExitCode::from(2);
         }
     };
-    let report = check_chart_archive(&bytes, &policy);
-    let text = match args.output {
-        ReportFormat::Text => report.to_text(),
-        ReportFormat::Json => report.to_json(),
+    let text = match (args.output, &images) {
+        (ReportFormat::Text, None) => report.to_text(),
+        (ReportFormat::Text, Some(images)) => {
+            let mut t = report.to_text();
+            t.push_str(&format!("images: {}\n", images.len()));
+            for i in images {
+                t.push_str("  ");
+                t.extend(i.chars().filter(|c| !c.is_control()));
+                t.push('\n');
+            }
+            t
+        }
+        (ReportFormat::Json, None) => report.to_json(),
+        (ReportFormat::Json, Some(images)) => {
+            // The report's JSON plus the image references, one object.
+            let mut v: serde_json::Value =
+                serde_json::from_str(&report.to_json()).unwrap_or_default();
+            if let Some(m) = v.as_object_mut() {
+                m.insert("images".to_owned(), serde_json::json!(images));
+            }
+            let mut t = serde_json::to_string_pretty(&v).unwrap_or_default();
+            t.push('\n');
+            t
+        }
     };
     let code = super::write_stdout(&text);
     if code != ExitCode::SUCCESS {
@@ -88,6 +105,44 @@ pub fn run(args: &CheckUploadArgs) -> ExitCode {
         Verdict::Accepted => ExitCode::SUCCESS,
         Verdict::Rejected => ExitCode::from(1),
     }
+}
+
+/// Checks the file as what its content says it is: gzip → a chart archive
+/// (read up to one byte past the loader's compressed-size limit, so that
+/// the loader refuses anything larger); otherwise an image archive (its
+/// report and the image references it would import). `Err` only when the
+/// file cannot be read.
+fn check_file(path: &str, policy: &Policy) -> Result<(Report, Option<Vec<String>>), String> {
+    let f = std::fs::File::open(path).map_err(|e| format!("{path}: {e}"))?;
+    let len = f.metadata().map_err(|e| format!("{path}: {e}"))?.len();
+    let mut head = Vec::new();
+    (&f).take(2)
+        .read_to_end(&mut head)
+        .map_err(|e| format!("{path}: {e}"))?;
+    if head == [0x1f, 0x8b] {
+        let mut bytes = head;
+        let limit = policy.load_options.max_compressed_size.saturating_add(1);
+        (&f).take(limit.saturating_sub(2))
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("{path}: {e}"))?;
+        return Ok((check_chart_archive(&bytes, policy), None));
+    }
+    if len > MAX_IMAGE_ARCHIVE_BYTES {
+        // Not read at all: the image check's own rule, decided on the size.
+        let mut report = Report::default();
+        report.push(Finding::new(
+            "image.archive-too-large",
+            Severity::Error,
+            format!("the archive is {len} bytes, more than {MAX_IMAGE_ARCHIVE_BYTES}"),
+        ));
+        return Ok((report, Some(Vec::new())));
+    }
+    let mut bytes = head;
+    (&f).take(MAX_IMAGE_ARCHIVE_BYTES)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("{path}: {e}"))?;
+    let check = check_image_archive(&bytes);
+    Ok((check.report, Some(check.images)))
 }
 
 fn policy(args: &CheckUploadArgs) -> Result<Policy, String> {

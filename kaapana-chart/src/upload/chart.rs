@@ -24,9 +24,13 @@
 //!
 //! # Renders
 //!
-//! * `defaults`: the platform globals ([`Policy::globals`]) over the chart's
-//!   values, release named after the chart, in the release namespace —
-//!   Kaapana's own dry run, but with the namespace it really installs into.
+//! * `defaults`: the platform globals ([`Policy::globals`]) and the
+//!   defaults of the chart's `extension_params` over the chart's values,
+//!   release named after the chart, in the release namespace — Kaapana's
+//!   own dry run, but with the namespace it really installs into.
+//! * one render per other parameter choice
+//!   ([`ExtensionParams::variants`]: each `list_single` choice, each bool
+//!   both ways, …), labelled like `global.mode=debug`.
 //! * `upgrade`: the same as an upgrade (`.Release.IsUpgrade`, revision 2),
 //!   so branches only upgrades take are seen.
 //! * `all-subcharts-enabled`: every dependency `condition` and `tag` set to
@@ -45,6 +49,7 @@ use std::collections::BTreeSet;
 
 use crate::chart::loader::{load_archive_with, Violation};
 use crate::chart::Chart;
+use crate::kaapana::params::ExtensionParams;
 use crate::manifest::{sort_manifests, split_manifests};
 use crate::upload::policy::{is_dns_label, Policy, MAX_RENDERS};
 use crate::upload::scope::{api_group, Scope};
@@ -137,7 +142,10 @@ pub fn check_chart(chart: &Chart, policy: &Policy) -> Report {
     };
     scan_sources(chart, "", &chart.metadata.name, &mut cx.report);
 
-    let variants = renders(chart, policy);
+    let (variants, problems) = renders(chart, policy);
+    for f in problems {
+        cx.push(f);
+    }
     let base = variants
         .first()
         .map(|r| r.values.clone())
@@ -227,23 +235,62 @@ struct Render {
     upgrade: bool,
 }
 
-/// The renders every chart gets: `defaults` first, then `upgrade` (install
-/// and upgrade branches differ), then every subchart switched on if any
-/// is switchable, at most [`MAX_RENDERS`] less one for the probe.
-fn renders(chart: &Chart, policy: &Policy) -> Vec<Render> {
-    let base = base_values(policy);
-    let mut out = vec![
-        Render {
-            label: DEFAULTS_VARIANT.to_owned(),
-            values: deep_copy(&base),
-            upgrade: false,
-        },
-        Render {
-            label: UPGRADE_VARIANT.to_owned(),
-            values: deep_copy(&base),
-            upgrade: true,
-        },
-    ];
+/// The renders every chart gets: one per parameter variant of its
+/// `extension_params` (`defaults` first; values built as Kaapana's backend
+/// builds them, over the platform globals), then `upgrade` (install and
+/// upgrade branches differ), then every subchart switched on if any is
+/// switchable. With the probe at most [`MAX_RENDERS`]; a check that would
+/// need more is refused rather than done in part.
+fn renders(chart: &Chart, policy: &Policy) -> (Vec<Render>, Vec<Finding>) {
+    let mut problems = Vec::new();
+    let mut out = Vec::new();
+    match ExtensionParams::from_chart(chart) {
+        Ok(params) => {
+            for v in params.variants() {
+                match params.values_for(&v.submission, &policy.globals) {
+                    Ok(values) => out.push(Render {
+                        label: v.label,
+                        values,
+                        upgrade: false,
+                    }),
+                    Err(e) => problems.push(
+                        Finding::new(
+                            "chart.render-variant",
+                            Severity::Warning,
+                            format!("the parameter choice cannot be turned into values: {e}"),
+                        )
+                        .with_variant(v.label),
+                    ),
+                }
+            }
+        }
+        Err(e) => problems.push(Finding::new(
+            "params.invalid",
+            Severity::Error,
+            format!(
+                "extension_params cannot be read, so the choices a user can make are unknown: {e}"
+            ),
+        )),
+    }
+    if out.first().map(|r| r.label.as_str()) != Some(DEFAULTS_VARIANT) {
+        out.insert(
+            0,
+            Render {
+                label: DEFAULTS_VARIANT.to_owned(),
+                values: base_values(policy),
+                upgrade: false,
+            },
+        );
+    }
+    let base = out
+        .first()
+        .map(|r| deep_copy(&r.values))
+        .unwrap_or_else(|| base_values(policy));
+    out.push(Render {
+        label: UPGRADE_VARIANT.to_owned(),
+        values: deep_copy(&base),
+        upgrade: true,
+    });
     let enable = subchart_switches(chart);
     if !enable.is_empty() {
         let v = deep_copy(&base);
@@ -256,8 +303,15 @@ fn renders(chart: &Chart, policy: &Policy) -> Vec<Render> {
             upgrade: false,
         });
     }
-    out.truncate(MAX_RENDERS.saturating_sub(1));
-    out
+    if out.len() >= MAX_RENDERS {
+        problems.push(Finding::new(
+            "chart.too-many-renders",
+            Severity::Error,
+            format!("checking every parameter choice would take more than {MAX_RENDERS} renders"),
+        ));
+        out.truncate(MAX_RENDERS.saturating_sub(1));
+    }
+    (out, problems)
 }
 
 /// One object as Helm would send it, with where it came from.
@@ -907,6 +961,11 @@ fn collect_probe_paths(
     match v {
         Value::Map(m) => {
             for (k, child) in m.entries() {
+                // Parameter declarations are not values templates read; the
+                // parameters themselves are probed as `global.<key>`.
+                if path.is_empty() && &*k == "extension_params" {
+                    continue;
+                }
                 path.push(k.to_string());
                 collect_probe_paths(&child, path, namespaces, globals, out);
                 path.pop();

@@ -16,11 +16,10 @@
 //! assert_eq!(report.verdict(), Verdict::Rejected);
 //! ```
 
-pub mod image;
-
 use std::fmt;
 
 pub mod chart;
+pub mod image;
 pub mod policy;
 pub mod scope;
 

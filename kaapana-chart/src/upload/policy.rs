@@ -22,10 +22,13 @@ use crate::chart::loader::LoadOptions;
 use crate::upload::scope::{scope_of, Scope};
 use crate::Value;
 
-/// The most renders one chart check may cost (parameter variants, the
-/// subchart variant and the probe together). Each render is bounded by the
-/// engine's own limits; this bounds how many there are.
-pub const MAX_RENDERS: usize = 64;
+/// The most renders one chart check may cost: every parameter variant
+/// ([`MAX_VARIANTS`](crate::kaapana::params::MAX_VARIANTS), which the
+/// parameter model already refuses to exceed) plus `upgrade`,
+/// `all-subcharts-enabled` and the probe. Each render is bounded by the
+/// engine's own limits; this bounds how many there are. A check that would
+/// need more rejects (`chart.too-many-renders`) rather than check in part.
+pub const MAX_RENDERS: usize = crate::kaapana::params::MAX_VARIANTS + 3;
 
 /// The admin namespaces of [`Policy::default`].
 pub const DEFAULT_ADMIN_NAMESPACES: &[&str] = &["admin", "kube-*"];
