@@ -140,7 +140,11 @@ pub fn check_chart(chart: &Chart, policy: &Policy) -> Report {
         report: Report::default(),
         seen: BTreeSet::new(),
     };
-    scan_sources(chart, "", &chart.metadata.name, &mut cx.report);
+    let mut source_findings = Report::default();
+    scan_sources(chart, "", &chart.metadata.name, &mut source_findings);
+    for f in source_findings.findings {
+        cx.push(f);
+    }
 
     let (variants, problems) = renders(chart, policy);
     for f in problems {

@@ -260,7 +260,8 @@ impl Report {
         set.into_iter().collect()
     }
 
-    /// The report for humans: the verdict, then one line per finding.
+    /// The report for humans: the verdict, then one line per finding,
+    /// errors first.
     ///
     /// ```
     /// use kaapana_chart::upload::{Finding, Report, Severity};
@@ -284,7 +285,10 @@ impl Report {
             if errors == 1 { "" } else { "s" },
             if warnings == 1 { "" } else { "s" }
         );
-        for f in &self.findings {
+        // Errors first; within a severity, the order the check made them.
+        let mut ordered: Vec<&Finding> = self.findings.iter().collect();
+        ordered.sort_by_key(|f| std::cmp::Reverse(f.severity));
+        for f in ordered {
             // Findings may quote uploaded text: keep control characters out
             // of the terminal.
             let line = f.to_string();
