@@ -339,3 +339,40 @@ fn cli_dispatches_non_gzip_uploads_to_the_image_check() {
     let v: serde_json::Value = serde_json::from_slice(&bad.stdout).expect("JSON");
     assert_eq!(v["findings"][0]["rule"], "image.not-tar");
 }
+
+#[test]
+fn check_time_budget_both_sides() {
+    // f79 renders several parameter choices: with no time at all only the
+    // first render runs and the check refuses; with the default budget it
+    // finishes.
+    let bytes = std::fs::read(uploads().join("charts/k-tensorboard.tgz")).expect("case");
+    let none = Policy {
+        max_check_time: std::time::Duration::ZERO,
+        ..kaapana_policy()
+    };
+    let report = check_chart_archive(&bytes, &none);
+    assert!(
+        report.rules().contains(&"limit.check-time"),
+        "{}",
+        report.to_text()
+    );
+    assert_eq!(report.verdict(), Verdict::Rejected);
+    let report = check_chart_archive(&bytes, &kaapana_policy());
+    assert_eq!(report.verdict(), Verdict::Accepted, "{}", report.to_text());
+}
+
+#[test]
+fn a_chart_that_does_not_render_costs_one_render() {
+    // Without globals the platform-shaped chart's defaults render fails;
+    // nothing else is rendered.
+    let bytes = std::fs::read(uploads().join("charts/k-platform-like.tgz")).expect("case");
+    let report = check_chart_archive(&bytes, &Policy::default());
+    assert!(
+        report.rules().contains(&"chart.render"),
+        "{}",
+        report.to_text()
+    );
+    for f in &report.findings {
+        assert!(f.variant.as_deref().is_none_or(|v| v == "defaults"), "{f}");
+    }
+}

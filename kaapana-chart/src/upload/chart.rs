@@ -46,6 +46,7 @@
 //! `defaults` render already uses.
 
 use std::collections::BTreeSet;
+use std::time::Instant;
 
 use crate::chart::loader::{load_archive_with, Violation};
 use crate::chart::Chart;
@@ -157,9 +158,31 @@ pub fn check_chart(chart: &Chart, policy: &Policy) -> Report {
 
     let mut default_namespaces = BTreeSet::new();
     let mut admin_objects = BTreeSet::new();
+    let started = Instant::now();
+    let mut out_of_time = false;
     for (i, r) in variants.iter().enumerate() {
         let label = &r.label;
+        if i > 0 && started.elapsed() > policy.max_check_time {
+            cx.push(Finding::new(
+                "limit.check-time",
+                Severity::Error,
+                format!(
+                    "rendering every choice took longer than {} s; {} of {} renders are unchecked",
+                    policy.max_check_time.as_secs_f64(),
+                    variants.len() - i,
+                    variants.len()
+                ),
+            ));
+            out_of_time = true;
+            break;
+        }
         let Some(objects) = cx.render(chart, r, i == 0) else {
+            if i == 0 {
+                // Kaapana's own dry run fails: rejected already, and a
+                // chart that fails (or exhausts its fuel) here gets no
+                // second try at costing hundreds of renders.
+                return cx.report;
+            }
             continue;
         };
         for o in &objects {
@@ -193,7 +216,7 @@ pub fn check_chart(chart: &Chart, policy: &Policy) -> Report {
             probed.push(path);
         }
     }
-    if !probed.is_empty() {
+    if !probed.is_empty() && !out_of_time {
         let probe_ns = policy.probe_namespace().to_owned();
         let values = deep_copy(&base);
         for path in &probed {

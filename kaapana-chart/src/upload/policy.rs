@@ -18,6 +18,8 @@
 //! assert_eq!(p.release_namespace(), "admin");
 //! ```
 
+use std::time::Duration;
+
 use crate::chart::loader::LoadOptions;
 use crate::upload::scope::{scope_of, Scope};
 use crate::Value;
@@ -29,6 +31,12 @@ use crate::Value;
 /// engine's own limits; this bounds how many there are. A check that would
 /// need more rejects (`chart.too-many-renders`) rather than check in part.
 pub const MAX_RENDERS: usize = crate::kaapana::params::MAX_VARIANTS + 3;
+
+/// How long one chart check may render ([`Policy::max_check_time`]'s
+/// default, 60 s). Each render is bounded by the engine's fuel, but a chart
+/// with hundreds of parameter choices could multiply that; past this budget
+/// the check stops and rejects (`limit.check-time`) instead of running on.
+pub const MAX_CHECK_TIME: Duration = Duration::from_secs(60);
 
 /// The admin namespaces of [`Policy::default`].
 pub const DEFAULT_ADMIN_NAMESPACES: &[&str] = &["admin", "kube-*"];
@@ -69,6 +77,8 @@ pub struct Policy {
     pub globals: Value,
     /// The loader's limits.
     pub load_options: LoadOptions,
+    /// Wall-clock budget for all renders of one check ([`MAX_CHECK_TIME`]).
+    pub max_check_time: Duration,
 }
 
 impl Default for Policy {
@@ -84,6 +94,7 @@ impl Default for Policy {
             namespaced_kinds: Vec::new(),
             globals: Value::Nil,
             load_options: LoadOptions::default(),
+            max_check_time: MAX_CHECK_TIME,
         }
     }
 }
