@@ -1087,8 +1087,10 @@ fn calls_lookup(text: &str) -> bool {
         let mut from = 0;
         while let Some(i) = action[from..].find("lookup") {
             let at = from + i;
-            let before_ok =
-                at == 0 || !is_ident(b[at - 1]) && b[at - 1] != b'.' && b[at - 1] != b'$';
+            let before_ok = match at.checked_sub(1).and_then(|i| b.get(i)) {
+                None => true,
+                Some(c) => !is_ident(*c) && *c != b'.' && *c != b'$',
+            };
             let after_ok = b.get(at + 6).is_none_or(|c| !is_ident(*c));
             if before_ok && after_ok {
                 return true;
