@@ -8,10 +8,11 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use kaapana_chart::chart::coalesce::ValueOptions;
 use kaapana_chart::chart::loader;
 use kaapana_chart::kaapana::params::{ExtensionParams, Submission};
 use kaapana_chart::kaapana::release::{release_name, seeded_rng};
-use kaapana_chart::{values_from_yaml, Engine, Release};
+use kaapana_chart::{values_from_yaml, Engine, Error, ErrorKind, Release};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
@@ -79,6 +80,40 @@ fn every_case_renders_as_helm_does_with_kaapanas_flags() {
     assert!(all.len() >= 9);
     for case in &all {
         assert_eq!(render(case), manifests(&golden(&case.id)), "{}", case.id);
+    }
+}
+
+#[test]
+fn the_goldens_flags_through_our_own_set_parsing_render_the_same() {
+    // The --set/--set-string/--set-json flags the generator derived, applied
+    // by this crate's strvals (Helm's order: JSON, --set, --set-string):
+    // what Kaapana's command line would give, without the oracle.
+    for case in cases() {
+        let g = golden(&case.id);
+        let mut opts = ValueOptions::default();
+        for pair in g["sets"].as_array().expect("sets") {
+            let expr = pair[1].as_str().expect("expr").to_owned();
+            match pair[0].as_str().expect("flag") {
+                "--set" => opts.values.push(expr),
+                "--set-string" => opts.string_values.push(expr),
+                "--set-json" => opts.json_values.push(expr),
+                other => panic!("unexpected flag {other}"),
+            }
+        }
+        let user = opts
+            .merge(&|p| Err(Error::new(ErrorKind::Io, format!("open {p}: not used"))))
+            .expect("flags parse");
+        let chart = loader::load(&case.chart).expect("chart loads");
+        let release = Release {
+            name: case.name.clone(),
+            namespace: case.namespace.clone(),
+            ..Release::default()
+        };
+        let files = Engine::new()
+            .render_chart(&chart, &user, &release)
+            .expect("renders")
+            .files;
+        assert_eq!(files, manifests(&g), "{}", case.id);
     }
 }
 
