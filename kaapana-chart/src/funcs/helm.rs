@@ -15,6 +15,7 @@
 //! | `toPrettyJson`, `toRawJson` | `(v any) string` | Sprig's |
 //! | `mustToJson`, `mustToPrettyJson`, `mustToRawJson` | `(v any) (string, error)` | Sprig's |
 //! | `mustToYaml` | `(v any) (string, error)` | |
+//! | `toYamlPretty` | `(v any) string` | go-yaml v3, indent 2; errors become `""` |
 //! | `mustFromJson` | `(v string) (any, error)` | Sprig's: any JSON value |
 //! | `hello` | `() string` | Sprig's test helper: `Hello!` |
 //! | `lookup` | `(apiVersion, kind, namespace, name string) (map[string]any, error)` | no cluster: empty map |
@@ -23,7 +24,7 @@
 use super::{str_arg, FuncError, Functions};
 use crate::value::json::json_kind;
 use crate::value::json::{from_json, to_json, JsonStyle};
-use crate::value::yaml::{from_yaml_array_str, from_yaml_str, to_yaml};
+use crate::value::yaml::{from_yaml_array_str, from_yaml_str, to_yaml, to_yaml_pretty};
 use crate::value::{GoType, Map, Signature, Value};
 
 const S: GoType = GoType::String;
@@ -52,6 +53,15 @@ pub(crate) fn register(f: &mut Functions) {
     f.register("toYaml", Signature::fixed(&[ANY]), |_, a| {
         let v = a.first().cloned().unwrap_or(Value::Nil);
         Ok(Value::from(match to_yaml(&v) {
+            Ok(s) => s.strip_suffix('\n').map(str::to_owned).unwrap_or(s),
+            Err(_) => String::new(),
+        }))
+    });
+    // go-yaml v3's encoder straight on the value (no JSON detour), which
+    // is why its output differs from toYaml's; Helm swallows its errors.
+    f.register("toYamlPretty", Signature::fixed(&[ANY]), |_, a| {
+        let v = a.first().cloned().unwrap_or(Value::Nil);
+        Ok(Value::from(match to_yaml_pretty(&v) {
             Ok(s) => s.strip_suffix('\n').map(str::to_owned).unwrap_or(s),
             Err(_) => String::new(),
         }))
