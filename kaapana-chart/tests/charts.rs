@@ -24,8 +24,8 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use kaapana_chart::chart::coalesce::ValueOptions;
 use kaapana_chart::capabilities::Capabilities;
+use kaapana_chart::chart::coalesce::ValueOptions;
 use kaapana_chart::{values_from_yaml, Engine, Error, ErrorKind, Release};
 
 /// Lines of context shown around the first difference of a file.
