@@ -206,9 +206,8 @@ impl KubeVersion {
                 format!("invalid kube version {s:?}: {why}"),
             )
         };
-        // ^\s*v?([0-9]+(?:\.[0-9]+)*)(.*)*$
-        let rest =
-            s.trim_start_matches(|c: char| matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0B' | '\x0C'));
+        // ^\s*v?([0-9]+(?:\.[0-9]+)*)(.*)*$ (RE2: \s is [\t\n\f\r ])
+        let rest = s.trim_start_matches([' ', '\t', '\n', '\r', '\x0C']);
         let rest = rest.strip_prefix('v').unwrap_or(rest);
         let mut end = 0;
         let b = rest.as_bytes();

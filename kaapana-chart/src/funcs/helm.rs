@@ -335,7 +335,7 @@ impl GoDuration {
 /// out of range (and NaN) give what amd64's conversion gives,
 /// `math.MinInt64`.
 fn float_to_duration(f: f64) -> i64 {
-    if f.is_finite() && f >= -9.223_372_036_854_776e18 && f < 9.223_372_036_854_776e18 {
+    if (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f) {
         f as i64
     } else {
         i64::MIN
