@@ -120,6 +120,13 @@ impl BuildOptions {
 
 /// A dependency as a source chart declares it (`Chart.yaml` or
 /// `requirements.yaml`); its `repository` is ignored.
+///
+/// ```
+/// use kaapana_chart::kaapana::SourceDependency;
+///
+/// let d = SourceDependency { name: "lib".into(), version: "0.0.0".into(), condition: None };
+/// assert_eq!(d.name, "lib");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceDependency {
     /// The chart name it asks for.
@@ -130,7 +137,7 @@ pub struct SourceDependency {
     pub condition: Option<String>,
 }
 
-/// A chart found by the scan.
+/// A chart found by the scan (see [`SourceTree::charts`] for an example).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceChart {
     /// `name` from its `Chart.yaml`.
@@ -170,7 +177,8 @@ fn effective<'a>(declared: &'a str, build: &'a str) -> &'a str {
 }
 
 /// A platform's `deployment_config.yaml`: the collections built with it and
-/// the extensions installed with it, by chart name.
+/// the extensions installed with it, by chart name (see
+/// [`SourceTree::deployment_config`] for an example).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DeploymentConfig {
     /// `kaapana_collections[].name`.
@@ -179,7 +187,8 @@ pub struct DeploymentConfig {
     pub preinstall: Vec<String>,
 }
 
-/// One node of the resolved tree: what `kaapana-chart tree` prints.
+/// One node of the resolved tree: what `kaapana-chart tree` prints (see
+/// [`TreeNode::to_text`] for an example).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TreeNode {
     /// The chart name.
@@ -373,12 +382,19 @@ impl SourceTree {
         Ok(SourceTree { charts })
     }
 
-    /// Every chart found, by name.
+    /// Every chart found, in name order.
     ///
     /// ```
     /// # use kaapana_chart::kaapana::{ScanOptions, SourceTree};
-    /// let tree = SourceTree::scan(&[std::env::temp_dir().join("kc-none-here")], &ScanOptions::default());
-    /// assert!(tree.is_err()); // the root does not exist
+    /// # let src = std::env::temp_dir().join(format!("kc-doc-all-{}", std::process::id()));
+    /// # for (d, n) in [("x", "b"), ("y", "a")] {
+    /// #     std::fs::create_dir_all(src.join(d)).unwrap();
+    /// #     std::fs::write(src.join(d).join("Chart.yaml"), format!("name: {n}\nversion: 1.0.0\n")).unwrap();
+    /// # }
+    /// let tree = SourceTree::scan(&[&src], &ScanOptions::default()).unwrap();
+    /// let names: Vec<&str> = tree.charts().map(|c| c.name.as_str()).collect();
+    /// assert_eq!(names, ["a", "b"]); // by declared name, not folder
+    /// # std::fs::remove_dir_all(&src).unwrap();
     /// ```
     pub fn charts(&self) -> impl Iterator<Item = &SourceChart> {
         self.charts.values()
@@ -419,6 +435,8 @@ impl SourceTree {
     /// # let src = std::env::temp_dir().join(format!("kc-doc-dc-{}", std::process::id()));
     /// # std::fs::create_dir_all(&src).unwrap();
     /// # std::fs::write(src.join("Chart.yaml"), "name: p\nversion: 0.0.0\n").unwrap();
+    /// # std::fs::create_dir_all(src.join("col")).unwrap();
+    /// # std::fs::write(src.join("col/Chart.yaml"), "name: col\nversion: 0.0.0\n").unwrap();
     /// std::fs::write(src.join("deployment_config.yaml"),
     ///     "kaapana_collections:\n- name: col\npreinstall_extensions: []\n").unwrap();
     /// let tree = SourceTree::scan(&[&src], &ScanOptions::default()).unwrap();
@@ -482,6 +500,17 @@ impl SourceTree {
     /// # Errors
     ///
     /// See [`SourceTree::resolve`].
+    ///
+    /// ```
+    /// # use kaapana_chart::kaapana::{BuildOptions, ScanOptions, SourceTree};
+    /// # let src = std::env::temp_dir().join(format!("kc-doc-asm-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&src).unwrap();
+    /// std::fs::write(src.join("Chart.yaml"), "name: a\nversion: 0.0.0\n").unwrap();
+    /// let tree = SourceTree::scan(&[&src], &ScanOptions::default()).unwrap();
+    /// let files = tree.assemble("a", &BuildOptions::new("0.6.0")).unwrap();
+    /// assert_eq!(&*files[0].data, b"name: a\nversion: \"0.6.0\"\n");
+    /// # std::fs::remove_dir_all(&src).unwrap();
+    /// ```
     pub fn assemble(&self, root: &str, opts: &BuildOptions) -> Result<Vec<File>> {
         let node = self.resolve_node(root, opts)?;
         let deployment = self.deployment_config(root)?;
