@@ -65,8 +65,11 @@ fn render(chart: &Chart, values: &Value) -> Result<BTreeMap<String, String>, Str
 
 // ---------------------------------------------------------------- the tree
 
+/// `(parent, child)` chart names.
+type Relations = BTreeSet<(String, String)>;
+
 /// The seed's relations (sub-charts collapsed) and the documented extras.
-fn seed_relations() -> (BTreeSet<(String, String)>, BTreeSet<(String, String)>) {
+fn seed_relations() -> (Relations, Relations) {
     let text = fs::read_to_string(fixtures().join("kaapana/seed-tree.txt")).expect("seed tree");
     let mut seed = BTreeSet::new();
     let mut extra = BTreeSet::new();
@@ -114,7 +117,7 @@ fn tree_has_the_seeds_parent_child_relations() {
     let tree = scan()
         .tree("kaapana-admin-chart", &fixture_build())
         .expect("tree");
-    let ours: BTreeSet<(String, String)> = tree.relations().into_iter().collect();
+    let ours: Relations = tree.relations().into_iter().collect();
     let missing: Vec<_> = seed.difference(&ours).collect();
     assert!(
         missing.is_empty(),
@@ -590,4 +593,30 @@ fn bad_build_version_and_bad_chart_name_are_refused() {
     s.chart("evil", "../evil", "0.0.0", &[]);
     let err = s.scan(&[]).expect_err("a path as name");
     assert!(err.to_string().contains("not usable"), "{err}");
+}
+
+#[test]
+fn depth_limit_on_each_side() {
+    use kaapana_chart::kaapana::MAX_TREE_DEPTH;
+    // A chain c0 -> c1 -> ... -> c<n>: c<n> is nested n levels deep.
+    let chain = |tag: &str, n: usize| {
+        let s = Scratch::new(tag);
+        for i in 0..=n {
+            let next = format!("c{}", i + 1);
+            let deps: Vec<(&str, &str)> = if i < n {
+                vec![(next.as_str(), "0.0.0")]
+            } else {
+                vec![]
+            };
+            s.chart(&format!("c{i}"), &format!("c{i}"), "0.0.0", &deps);
+        }
+        let result = s
+            .scan(&[])
+            .expect("scans")
+            .resolve("c0", &BuildOptions::new("1.0.0"));
+        result.map(|_| ())
+    };
+    assert!(chain("depth-ok", MAX_TREE_DEPTH).is_ok());
+    let err = chain("depth-over", MAX_TREE_DEPTH + 1).expect_err("too deep");
+    assert_eq!(err.kind(), ErrorKind::LimitExceeded, "{err}");
 }
