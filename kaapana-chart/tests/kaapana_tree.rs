@@ -159,6 +159,9 @@ fn disabled_subchart_is_listed_but_not_rendered() {
         .find(|c| c.name == "migration-chart")
         .expect("listed");
     assert!(!migration.enabled);
+    // Listed with what the build gives it, as every other chart.
+    assert_eq!(migration.version, "0.6.0");
+    assert!(tree.children.iter().all(|c| c.version == "0.6.0"));
     assert_eq!(
         migration.condition.as_deref(),
         Some("migration-chart.enabled")

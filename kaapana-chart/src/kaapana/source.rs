@@ -193,7 +193,8 @@ pub struct DeploymentConfig {
 pub struct TreeNode {
     /// The chart name.
     pub name: String,
-    /// Its version in this build.
+    /// Its version in this build (every chart of a build has the build
+    /// version, as Kaapana's build rewrites them).
     pub version: String,
     /// Its source folder.
     pub dir: PathBuf,
@@ -544,10 +545,11 @@ impl SourceTree {
     /// processing.
     pub fn tree(&self, root: &str, opts: &BuildOptions) -> Result<TreeNode> {
         let node = self.resolve_node(root, opts)?;
-        let mut chart = self.resolve(root, opts)?;
+        let built = self.resolve(root, opts)?;
+        let mut kept = built.clone();
         let mut warnings = Vec::new();
-        process_dependencies(&mut chart, &Value::Map(Map::new()), &mut warnings)?;
-        Ok(to_tree(&node, Some(&chart), opts))
+        process_dependencies(&mut kept, &Value::Map(Map::new()), &mut warnings)?;
+        Ok(to_tree(&node, Some(&built), Some(&kept)))
     }
 
     /// Resolves the dependency graph below `root` into a tree of copies.
@@ -735,31 +737,34 @@ struct Node<'a> {
     children: Vec<Node<'a>>,
 }
 
-/// The tree of `node`; `loaded` is the same copy after Helm's dependency
-/// processing (`None` once an ancestor was disabled).
-fn to_tree(node: &Node<'_>, loaded: Option<&Chart>, opts: &BuildOptions) -> TreeNode {
-    let library = loaded.is_some_and(|c| c.metadata.chart_type == "library");
+/// The tree of `node`: `built` is the same copy as assembled (its version
+/// and type), `kept` the copy after Helm's dependency processing (`None`
+/// once its condition or an ancestor's turned it off).
+fn to_tree(node: &Node<'_>, built: Option<&Chart>, kept: Option<&Chart>) -> TreeNode {
     let children = node
         .children
         .iter()
         .map(|child| {
-            let sub = loaded.and_then(|c| {
-                c.dependencies
-                    .iter()
-                    .find(|d| d.metadata.name == child.chart.name)
-            });
-            to_tree(child, sub, opts)
+            let name = &child.chart.name;
+            to_tree(child, subchart(built, name), subchart(kept, name))
         })
         .collect();
     TreeNode {
         name: node.chart.name.clone(),
-        version: node.chart.resolved_version(&opts.version).to_owned(),
+        version: built
+            .map(|c| c.metadata.version.clone())
+            .unwrap_or_default(),
         dir: node.chart.dir.clone(),
         condition: node.dep.and_then(|d| d.condition.clone()),
-        enabled: loaded.is_some(),
-        library,
+        enabled: kept.is_some(),
+        library: built.is_some_and(|c| c.metadata.chart_type == "library"),
         children,
     }
+}
+
+/// The subchart `name` of `parent`.
+fn subchart<'a>(parent: Option<&'a Chart>, name: &str) -> Option<&'a Chart> {
+    parent.and_then(|c| c.dependencies.iter().find(|d| d.metadata.name == name))
 }
 
 /// Refuses a build version that cannot be written into YAML as is.
