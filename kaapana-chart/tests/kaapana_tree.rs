@@ -419,6 +419,27 @@ fn duplicate_names_are_an_error_naming_both_paths() {
 }
 
 #[test]
+fn several_roots_and_overlapping_roots() {
+    let parts = [
+        src().join("platforms"),
+        src().join("services"),
+        src().join("data-processing"),
+        src().join("extension-collection"),
+        src().join("applications"),
+        src().join("services/apps"),
+    ];
+    let tree = SourceTree::scan(&parts, &ScanOptions::default()).expect("scans");
+    assert_eq!(tree.charts().count(), scan().charts().count());
+    let a = tree
+        .tree("kaapana-admin-chart", &fixture_build())
+        .expect("tree");
+    let b = scan()
+        .tree("kaapana-admin-chart", &fixture_build())
+        .expect("tree");
+    assert_eq!(a.to_text(), b.to_text());
+}
+
+#[test]
 fn charts_are_found_by_declared_name_not_folder() {
     let s = Scratch::new("name");
     s.chart("app", "app", "0.0.0", &[("the-lib", "0.0.0")])

@@ -365,7 +365,14 @@ impl SourceTree {
             )?;
         }
         let mut charts: BTreeMap<String, SourceChart> = BTreeMap::new();
+        // Roots may overlap (`src` and `src/services`): a folder found
+        // twice is one chart, not a duplicate.
+        let mut seen = std::collections::HashSet::new();
         for dir in found {
+            let canonical = fs::canonicalize(&dir).map_err(|e| io_error(&dir, &e))?;
+            if !seen.insert(canonical) {
+                continue;
+            }
             let chart = read_source_chart(&dir)?;
             if let Some(other) = charts.get(&chart.name) {
                 return Err(Error::new(
