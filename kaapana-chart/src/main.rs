@@ -16,8 +16,14 @@ use kaapana_chart::chart::dependencies::missing_dependencies;
 use kaapana_chart::chart::{loader, Chart};
 use kaapana_chart::{values_from_yaml, Engine, Error, ErrorKind, Release, TemplateFile, Value};
 
+#[path = "cli/build.rs"]
+mod build;
 #[path = "cli/check_upload.rs"]
 mod check_upload;
+#[path = "cli/params.rs"]
+mod params;
+#[path = "cli/tree.rs"]
+mod tree;
 
 #[derive(Parser)]
 #[command(
@@ -70,6 +76,14 @@ enum Command {
         #[arg(short, long, value_enum, default_value_t = Output::Json)]
         output: Output,
     },
+    /// List the `extension_params` a Kaapana extension chart declares.
+    Params {
+        /// A chart folder or `.tgz` archive.
+        chart: String,
+        /// Output format.
+        #[arg(short, long, value_enum, default_value = "table")]
+        output: params::ParamsOutput,
+    },
     /// Render a template fixture (values, a line `---`, the template) as
     /// Helm would, and print the output.
     RenderFixture {
@@ -79,6 +93,14 @@ enum Command {
     /// Check an uploaded chart archive as Kaapana should before installing
     /// it: exit 0 accepted, 1 rejected (with a report), 2 usage error.
     CheckUpload(check_upload::CheckUploadArgs),
+    /// Print the chart tree Kaapana's build assembles from a source tree
+    /// (charts found by the name in their Chart.yaml, dependencies resolved
+    /// by name); subcharts their condition turns off are marked.
+    Tree(tree::TreeArgs),
+    /// Assemble a Kaapana source tree as Kaapana's build does: the root
+    /// chart and its collections as folders and reproducible `.tgz`
+    /// archives in --out; prints each archive's `sha256:<hex>`.
+    Build(build::BuildCmdArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -141,9 +163,28 @@ struct RenderArgs {
     /// Disable the values.schema.json validation.
     #[arg(long = "skip-schema-validation")]
     skip_schema_validation: bool,
+    /// Set a Kaapana extension parameter (`extension_params`) as the UI
+    /// would: becomes `global.KEY` (can specify multiple).
+    #[arg(long = "param", value_name = "KEY=VALUE")]
+    param: Vec<String>,
+    /// The platform's globals (YAML or JSON: `helm get values --all` of the
+    /// admin release, or the globals map), layered under the parameters.
+    #[arg(long = "globals", value_name = "FILE")]
+    globals: Option<String>,
     /// Print load and render times on stderr.
     #[arg(long)]
     timings: bool,
+    /// Resolve CHART by name from this Kaapana source tree (repeatable), in
+    /// memory, as `kaapana-chart build` assembles it.
+    #[arg(long = "source", value_name = "SRC")]
+    source: Vec<String>,
+    /// The build version for --source.
+    #[arg(
+        long = "source-version",
+        value_name = "VERSION",
+        default_value = "0.0.0"
+    )]
+    source_version: String,
 }
 
 /// `helm template`'s output flags.
@@ -231,6 +272,20 @@ fn main() -> ExitCode {
         },
         Command::RenderFixture { case } => render_fixture(&case),
         Command::CheckUpload(args) => check_upload::run(&args),
+        Command::Params { chart, output } => print_or_fail(params::run(&chart, output)),
+        Command::Tree(args) => print_or_fail(tree::run(&args)),
+        Command::Build(args) => print_or_fail(build::run(&args)),
+    }
+}
+
+/// Prints a command's output, or its error with exit code 1.
+fn print_or_fail(result: Result<String, Error>) -> ExitCode {
+    match result {
+        Ok(text) => write_stdout(&text),
+        Err(e) => {
+            eprintln!("Error: {e:#}");
+            ExitCode::from(1)
+        }
     }
 }
 
@@ -328,7 +383,10 @@ impl Timings {
     }
 }
 
-fn load_chart(path: &str) -> Result<Chart, Error> {
+fn load_chart(path: &str, opts: &RenderArgs) -> Result<Chart, Error> {
+    if !opts.source.is_empty() {
+        return tree::resolve_source(&opts.source, path, &opts.source_version);
+    }
     loader::load(Path::new(path))
 }
 
@@ -422,7 +480,8 @@ fn render(
     let mut t = Timings::new(opts.timings);
     let engine = engine(opts)?;
     let user = user_values(opts)?;
-    let chart = load_chart(chart)?;
+    let chart = load_chart(chart, opts)?;
+    let user = params::with_params(&chart, &opts.param, opts.globals.as_deref(), user)?;
     t.mark("load");
     let out = engine.render_chart(&chart, &user, &release(name, revision, opts))?;
     t.mark("render");
@@ -439,7 +498,8 @@ fn template(
     let mut t = Timings::new(opts.timings);
     let engine = engine(opts)?;
     let user = user_values(opts)?;
-    let chart = load_chart(chart)?;
+    let chart = load_chart(chart, opts)?;
+    let user = params::with_params(&chart, &opts.param, opts.globals.as_deref(), user)?;
     t.mark("load");
     let missing = missing_dependencies(&chart);
     if !missing.is_empty() {

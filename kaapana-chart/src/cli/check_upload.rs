@@ -9,7 +9,9 @@ use std::io::Read;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use kaapana_chart::upload::image::{check_image_archive, MAX_IMAGE_ARCHIVE_BYTES};
+use kaapana_chart::upload::image::{
+    check_image_archive, check_upload_file_name, MAX_IMAGE_ARCHIVE_BYTES,
+};
 use kaapana_chart::upload::{check_chart_archive, Finding, Policy, Report, Severity, Verdict};
 use kaapana_chart::{values_from_yaml, Value};
 
@@ -110,8 +112,8 @@ pub fn run(args: &CheckUploadArgs) -> ExitCode {
 /// Checks the file as what its content says it is: gzip → a chart archive
 /// (read up to one byte past the loader's compressed-size limit, so that
 /// the loader refuses anything larger); otherwise an image archive (its
-/// report and the image references it would import). `Err` only when the
-/// file cannot be read.
+/// report, with the file-name check of its base name, and the image
+/// references it would import). `Err` only when the file cannot be read.
 fn check_file(path: &str, policy: &Policy) -> Result<(Report, Option<Vec<String>>), String> {
     let f = std::fs::File::open(path).map_err(|e| format!("{path}: {e}"))?;
     let len = f.metadata().map_err(|e| format!("{path}: {e}"))?.len();
@@ -141,7 +143,16 @@ fn check_file(path: &str, policy: &Policy) -> Result<(Report, Option<Vec<String>
     (&f).take(MAX_IMAGE_ARCHIVE_BYTES)
         .read_to_end(&mut bytes)
         .map_err(|e| format!("{path}: {e}"))?;
-    let check = check_image_archive(&bytes);
+    let mut check = check_image_archive(&bytes);
+    // Kaapana puts the uploaded name, unquoted, into `ctr image import`.
+    let name = std::path::Path::new(path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    check
+        .report
+        .findings
+        .extend(check_upload_file_name(&name).findings);
     Ok((check.report, Some(check.images)))
 }
 
