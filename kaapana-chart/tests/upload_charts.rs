@@ -376,3 +376,16 @@ fn a_chart_that_does_not_render_costs_one_render() {
         assert!(f.variant.as_deref().is_none_or(|v| v == "defaults"), "{f}");
     }
 }
+
+#[test]
+fn cli_checks_an_image_uploads_file_name() {
+    // Kaapana puts the name unquoted into a shell command.
+    let dir = std::env::temp_dir().join(format!("kc-upload-name-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let bad = dir.join("x.tar;reboot");
+    std::fs::copy(uploads().join("images/docker-save-25.tar"), &bad).expect("copy");
+    let out = cli().arg("check-upload").arg(&bad).output().expect("runs");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("image.dangerous-file-name"));
+}
