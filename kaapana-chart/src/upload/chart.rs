@@ -855,7 +855,13 @@ fn normalize(ns: &str) -> String {
 /// `global`.
 fn base_values(policy: &Policy) -> Value {
     let root = Map::new();
-    if let Some(g) = policy.globals.as_map() {
+    // Like `ExtensionParams::values_for`: a map with a `global` map, or the
+    // globals themselves.
+    let globals = match policy.globals.get("global") {
+        Some(g @ Value::Map(_)) => g,
+        _ => policy.globals.clone(),
+    };
+    if let Some(g) = globals.as_map() {
         root.insert("global", Value::Map(deep_copy_map(g)));
     }
     Value::Map(root)

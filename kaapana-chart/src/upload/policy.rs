@@ -72,8 +72,9 @@ pub struct Policy {
     /// Kinds the built-in tables do not know that the platform declares
     /// namespaced (its own CRDs), written like `allowed_cluster_kinds`.
     pub namespaced_kinds: Vec<String>,
-    /// The platform's global values (`global.*`), as a map. Every render
-    /// sees them under `.Values.global`, as Kaapana's kube-helm passes them.
+    /// The platform's global values (`global.*`): the map itself, or a map
+    /// with a `global` map (a `--globals` file). Every render sees them
+    /// under `.Values.global`, as Kaapana's kube-helm passes them.
     pub globals: Value,
     /// The loader's limits.
     pub load_options: LoadOptions,
