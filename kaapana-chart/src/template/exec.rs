@@ -216,6 +216,7 @@ pub(crate) struct Shared {
     output: usize,
     depth: usize,
     include_counts: HashMap<Arc<str>, usize>,
+    buffers: ArgBuffers,
 }
 
 impl Shared {
@@ -226,6 +227,46 @@ impl Shared {
             output: 0,
             depth: 0,
             include_counts: HashMap::new(),
+            buffers: ArgBuffers::default(),
+        }
+    }
+}
+
+/// Largest argument buffer kept for reuse (a call with more arguments gets
+/// a buffer that is dropped afterwards).
+const ARG_BUFFER_KEEP: usize = 16;
+
+/// Argument vectors of finished calls, reused by later ones: a function
+/// call needs two (the evaluated arguments, then the plain values the
+/// function receives), and allocating them was a tenth of all allocations
+/// of a function-heavy render. At most one buffer per active call is ever
+/// out, so the pools stay as small as the deepest call nesting.
+#[derive(Debug, Default)]
+struct ArgBuffers {
+    vals: Vec<Vec<Val>>,
+    values: Vec<Vec<Value>>,
+}
+
+impl ArgBuffers {
+    fn vals(&mut self) -> Vec<Val> {
+        self.vals.pop().unwrap_or_default()
+    }
+
+    fn values(&mut self) -> Vec<Value> {
+        self.values.pop().unwrap_or_default()
+    }
+
+    fn give_vals(&mut self, mut v: Vec<Val>) {
+        if v.capacity() <= ARG_BUFFER_KEEP {
+            v.clear();
+            self.vals.push(v);
+        }
+    }
+
+    fn give_values(&mut self, mut v: Vec<Value>) {
+        if v.capacity() <= ARG_BUFFER_KEEP {
+            v.clear();
+            self.values.push(v);
         }
     }
 }
@@ -1263,7 +1304,7 @@ impl<'a, 'o> State<'a, 'o> {
             return Ok(v);
         }
 
-        let mut argv: Vec<Val> = Vec::with_capacity(num_in);
+        let mut argv = self.shared.buffers.vals();
         for (i, arg) in args.iter().enumerate() {
             argv.push(self.eval_arg(dot, Some(param_type(i)), arg)?);
         }
@@ -1288,12 +1329,15 @@ impl<'a, 'o> State<'a, 'o> {
             }
             Callee::Builtin(b) => builtins::apply(b, &argv),
             Callee::Func(f) => {
-                let values: Vec<Value> = argv.into_iter().map(Val::into_value).collect();
+                let mut values = self.shared.buffers.values();
+                values.extend(argv.drain(..).map(Val::into_value));
                 let mut ctx = CallContext { state: self };
-                f.call(&mut ctx, &values).map(Val::Iface)
+                let result = f.call(&mut ctx, &values).map(Val::Iface);
+                self.shared.buffers.give_values(values);
+                result
             }
             Callee::Method => {
-                let values: Vec<Value> = argv.into_iter().map(Val::into_value).collect();
+                let values: Vec<Value> = argv.drain(..).map(Val::into_value).collect();
                 // A method returning a struct or pointer has that static
                 // type (`can't evaluate field X in type semver.Version`).
                 receiver
@@ -1305,6 +1349,7 @@ impl<'a, 'o> State<'a, 'o> {
                     .map_err(FuncError::new)
             }
         };
+        self.shared.buffers.give_vals(argv);
         match result {
             Ok(v) => Ok(v),
             Err(err) => {
