@@ -517,7 +517,7 @@ impl JsonParser<'_> {
                             Some(b'"') => {
                                 let k = self.string()?;
                                 self.expect_colon()?;
-                                stack.push(Frame::Object(BTreeMap::new(), Some(Arc::from(k))));
+                                stack.push(Frame::Object(BTreeMap::new(), Some(k)));
                                 continue 'outer;
                             }
                             Some(c) => {
@@ -580,7 +580,7 @@ impl JsonParser<'_> {
                                         let k = self.string()?;
                                         self.expect_colon()?;
                                         if let Some(Frame::Object(_, key)) = stack.last_mut() {
-                                            *key = Some(Arc::from(k));
+                                            *key = Some(k);
                                         }
                                         continue 'outer;
                                     }
