@@ -17,7 +17,7 @@ use kaapana_chart::chart::{loader, Chart};
 use kaapana_chart::{Engine, Release, Value};
 
 /// The inputs the benchmarks run over (folder names under `inputs/`).
-pub const INPUTS: &[&str] = &["webapp", "platform-config"];
+pub const INPUTS: &[&str] = &["webapp", "platform-config", "sprig-heavy"];
 
 /// The name of the Kaapana-shaped fixture tree among the render inputs.
 pub const KAAPANA: &str = "kaapana";

@@ -5,13 +5,13 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use crate::capabilities::Capabilities;
 use crate::error::{Error, ErrorKind, Result};
 use crate::funcs::Functions;
 use crate::limits::Limits;
-use crate::template::{Options, ParseCache, Shared, TemplateSet};
+use crate::template::{lock_cache, Options, ParseCache, Shared, TemplateSet};
 use crate::value::{ElemType, Map, Value};
 
 /// Renders charts (and plain template files) the way Helm's engine does.
@@ -35,6 +35,10 @@ pub struct Engine {
     lint: bool,
     dns: bool,
     pub(crate) skip_schema_validation: bool,
+    /// Parsed template files and `tpl` strings by their text, reused by
+    /// later renders (shared by clones; a builder method that changes the
+    /// functions or limits starts a new one).
+    parse_cache: Arc<Mutex<ParseCache>>,
 }
 
 impl Default for Engine {
@@ -80,6 +84,7 @@ impl Engine {
             lint: false,
             dns: false,
             skip_schema_validation: false,
+            parse_cache: Arc::default(),
         }
     }
 
@@ -103,6 +108,7 @@ impl Engine {
     pub fn with_lint(mut self, lint: bool) -> Engine {
         self.lint = lint;
         self.funcs = Arc::new(self.functions());
+        self.parse_cache = Arc::default();
         self
     }
 
@@ -111,6 +117,7 @@ impl Engine {
     pub fn with_dns(mut self, dns: bool) -> Engine {
         self.dns = dns;
         self.funcs = Arc::new(self.functions());
+        self.parse_cache = Arc::default();
         self
     }
 
@@ -134,6 +141,7 @@ impl Engine {
     /// Replaces the resource limits.
     pub fn with_limits(mut self, limits: Limits) -> Engine {
         self.options.limits = limits;
+        self.parse_cache = Arc::default();
         self
     }
 
@@ -178,11 +186,15 @@ impl Engine {
         order.sort_by(|a, b| helm_template_order(&a.name, &b.name));
 
         let mut set = TemplateSet::with_functions(self.options.clone(), self.funcs.clone());
-        let mut cache = ParseCache::default();
-        for file in &order {
-            set.add_cached(&file.name, &file.source, &mut cache)
-                .map_err(|e| cleanup_parse_error(&file.name, e))?;
+        {
+            // Held for the parse phase only, never while executing.
+            let mut cache = lock_cache(&self.parse_cache);
+            for file in &order {
+                set.add_cached(&file.name, &file.source, &mut cache)
+                    .map_err(|e| cleanup_parse_error(&file.name, e))?;
+            }
         }
+        set.use_cache(self.parse_cache.clone());
 
         let mut shared = Shared::new(self.options.limits);
         let mut rendered = BTreeMap::new();
@@ -340,6 +352,58 @@ mod tests {
         assert_eq!(out["c/templates/a.yaml"], "x");
         assert_eq!(out["c/templates/b.yaml"], "ok");
         assert_eq!(out["c/templates/c.yaml"], "ok");
+    }
+
+    /// The engine keeps parses across renders; the results must be what a
+    /// fresh engine gives, `tpl` strings included, and an engine whose
+    /// limits change must parse again (a cached parse made under looser
+    /// limits must not let a file through).
+    #[test]
+    fn parse_cache_gives_the_same_results_and_follows_the_limits() {
+        let files = [
+            TemplateFile::new(
+                "c/templates/_h.tpl",
+                r#"{{ define "c.x" }}{{ if . }}{{ if . }}x{{ end }}{{ end }}{{ end }}"#,
+                "c/templates",
+            ),
+            TemplateFile::new(
+                "c/templates/a.yaml",
+                r#"{{ include "c.x" true }}|{{ tpl "{{ .Values.v }}" . }}|{{ tpl `{{ define "t" }}{{ end }}{{ .Values.v | upper }}` . }}"#,
+                "c/templates",
+            ),
+        ];
+        let root = Value::from_iter([("Values", Value::from_iter([("v", Value::from("hi"))]))]);
+        let engine = Engine::new();
+        let first = engine.render_templates(&files, &root).unwrap();
+        assert_eq!(first["c/templates/a.yaml"], "x|hi|HI");
+        for _ in 0..3 {
+            assert_eq!(engine.render_templates(&files, &root).unwrap(), first);
+            assert_eq!(
+                engine.clone().render_templates(&files, &root).unwrap(),
+                first
+            );
+        }
+        // A tpl parse error is reported every time, cached successes or not.
+        let bad = [TemplateFile::new(
+            "c/templates/b.yaml",
+            r#"{{ tpl "{{ .Values.v }}" . }}{{ tpl "{{ nope }}" . }}"#,
+            "c/templates",
+        )];
+        for _ in 0..2 {
+            let err = engine.render_templates(&bad, &root).unwrap_err();
+            assert!(
+                err.to_string().contains(r#"function "nope" not defined"#),
+                "{err}"
+            );
+        }
+        let strict = engine.clone().with_limits(Limits {
+            max_nesting_depth: 2,
+            ..Limits::default()
+        });
+        let err = strict.render_templates(&files, &root).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::LimitExceeded, "{err}");
+        // The original engine still has its (looser) cache.
+        assert_eq!(engine.render_templates(&files, &root).unwrap(), first);
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! string; got interface {}`), so [`Val`] keeps the distinction.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::funcs::{FuncError, Function, Functions};
@@ -44,10 +44,79 @@ pub struct Options {
     pub limits: Limits,
 }
 
-/// Parsed files by their text, for [`TemplateSet::add_cached`]: the file
-/// name the trees were parsed under, and the trees.
+/// Most template text (in bytes) a [`ParseCache`] keeps parsed. When a new
+/// entry would pass it, the cache starts over empty; a text larger than
+/// this on its own is parsed every time. Large enough for a platform-sized
+/// chart tree (about 2 MB of template text) plus its `tpl` strings.
+pub(crate) const PARSE_CACHE_MAX_BYTES: usize = 16 * 1024 * 1024;
+
+/// Parsed template text by its content, kept by an [`Engine`] across
+/// renders: template files ([`TemplateSet::add_cached`], the file name the
+/// trees were parsed under and the trees) and `tpl` strings (always parsed
+/// as `gotpl`). Helm parses every file and every `tpl` string anew on each
+/// render; a parse depends only on the text, the function names and the
+/// nesting limit, so an engine (whose functions and limits are fixed; the
+/// builder methods that change them start a new cache) can reuse it. Only
+/// successful parses are kept, so parse errors are reported as before.
+///
+/// [`Engine`]: crate::Engine
 #[derive(Default)]
-pub(crate) struct ParseCache(HashMap<Arc<str>, (Arc<str>, Vec<Tree>)>);
+pub(crate) struct ParseCache {
+    files: HashMap<Arc<str>, (Arc<str>, Vec<Tree>)>,
+    tpl: HashMap<Arc<str>, Vec<Tree>>,
+    /// Bytes of text held as keys of both maps.
+    bytes: usize,
+}
+
+impl std::fmt::Debug for ParseCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ParseCache")
+            .field("files", &self.files.len())
+            .field("tpl", &self.tpl.len())
+            .field("bytes", &self.bytes)
+            .finish()
+    }
+}
+
+impl ParseCache {
+    /// Makes room for `len` more bytes of text; false if the text is too
+    /// large to keep at all.
+    fn reserve(&mut self, len: usize) -> bool {
+        if len > PARSE_CACHE_MAX_BYTES {
+            return false;
+        }
+        if self.bytes + len > PARSE_CACHE_MAX_BYTES {
+            self.files.clear();
+            self.tpl.clear();
+            self.bytes = 0;
+        }
+        self.bytes += len;
+        true
+    }
+
+    fn tpl_trees(&self, source: &str) -> Option<Vec<Tree>> {
+        self.tpl.get(source).cloned()
+    }
+
+    fn insert_tpl(&mut self, source: &str, trees: &[Tree]) {
+        if self.reserve(source.len()) {
+            self.tpl.insert(Arc::from(source), trees.to_vec());
+        }
+    }
+
+    /// Bytes of text the cache holds.
+    #[cfg(test)]
+    pub(crate) fn bytes(&self) -> usize {
+        self.bytes
+    }
+}
+
+/// Locks a shared parse cache. A panic while it was held cannot leave it
+/// inconsistent (entries are inserted whole), so a poisoned lock is used
+/// as is.
+pub(crate) fn lock_cache(cache: &Mutex<ParseCache>) -> MutexGuard<'_, ParseCache> {
+    cache.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 /// A set of parsed templates that can call each other, like Go's
 /// `*template.Template` with its associated templates.
@@ -65,6 +134,8 @@ pub struct TemplateSet {
     options: Options,
     funcs: Arc<Functions>,
     templates: HashMap<Arc<str>, Arc<Tree>>,
+    /// Where `tpl` strings' parses are kept (the engine's cache), if any.
+    cache: Option<Arc<Mutex<ParseCache>>>,
 }
 
 /// The value Go's executor passes around (a `reflect.Value`).
@@ -145,6 +216,7 @@ pub(crate) struct Shared {
     output: usize,
     depth: usize,
     include_counts: HashMap<Arc<str>, usize>,
+    buffers: ArgBuffers,
 }
 
 impl Shared {
@@ -155,6 +227,46 @@ impl Shared {
             output: 0,
             depth: 0,
             include_counts: HashMap::new(),
+            buffers: ArgBuffers::default(),
+        }
+    }
+}
+
+/// Largest argument buffer kept for reuse (a call with more arguments gets
+/// a buffer that is dropped afterwards).
+const ARG_BUFFER_KEEP: usize = 16;
+
+/// Argument vectors of finished calls, reused by later ones: a function
+/// call needs two (the evaluated arguments, then the plain values the
+/// function receives), and allocating them was a tenth of all allocations
+/// of a function-heavy render. At most one buffer per active call is ever
+/// out, so the pools stay as small as the deepest call nesting.
+#[derive(Debug, Default)]
+struct ArgBuffers {
+    vals: Vec<Vec<Val>>,
+    values: Vec<Vec<Value>>,
+}
+
+impl ArgBuffers {
+    fn vals(&mut self) -> Vec<Val> {
+        self.vals.pop().unwrap_or_default()
+    }
+
+    fn values(&mut self) -> Vec<Value> {
+        self.values.pop().unwrap_or_default()
+    }
+
+    fn give_vals(&mut self, mut v: Vec<Val>) {
+        if v.capacity() <= ARG_BUFFER_KEEP {
+            v.clear();
+            self.vals.push(v);
+        }
+    }
+
+    fn give_values(&mut self, mut v: Vec<Value>) {
+        if v.capacity() <= ARG_BUFFER_KEEP {
+            v.clear();
+            self.values.push(v);
         }
     }
 }
@@ -166,7 +278,8 @@ struct State<'a, 'o> {
     shared: &'a mut Shared,
     tree: &'a Tree,
     out: &'o mut String,
-    vars: Vec<(Arc<str>, Val)>,
+    /// Variables in scope, innermost last; names borrow from the tree.
+    vars: Vec<(&'a str, Val)>,
     /// The node errors point at (Go's `s.node`), as position and Go string.
     node: Option<(Pos, NodeText<'a>)>,
 }
@@ -200,6 +313,7 @@ impl NodeText<'_> {
 struct SetView<'a> {
     options: &'a Options,
     funcs: &'a Functions,
+    cache: Option<&'a Mutex<ParseCache>>,
 }
 
 /// Control flow out of a walk: `{{break}}` and `{{continue}}` unwind to the
@@ -259,12 +373,13 @@ impl CallContext<'_, '_, '_> {
     /// Helm's `include`: [`execute_template`](Self::execute_template) with
     /// Helm's limit of nested calls per template name.
     pub fn include(&mut self, name: &str, data: Value) -> Result<String, FuncError> {
-        let count = self
-            .state
-            .shared
-            .include_counts
-            .entry(Arc::from(name))
-            .or_insert(0);
+        // Look up before inserting: `entry` would allocate the key on
+        // every call, and almost every include finds its name there.
+        let counts = &mut self.state.shared.include_counts;
+        let count = match counts.get_mut(name) {
+            Some(count) => count,
+            None => counts.entry(Arc::from(name)).or_insert(0),
+        };
         if *count > MAX_INCLUDE_DEPTH_PER_NAME {
             return Err(FuncError::new(format!(
                 "rendering template has a nested reference name: {name}: unable to execute template"
@@ -283,16 +398,27 @@ impl CallContext<'_, '_, '_> {
     /// to `include` calls made from it.
     pub fn execute_source(&mut self, source: &str, data: Value) -> Result<String, FuncError> {
         let funcs = self.state.set.funcs;
-        let cfg = ParseConfig {
-            is_func: &|n: &str| is_callable(funcs, n),
-            max_nesting: self.state.shared.limits.max_nesting_depth,
+        let cache = self.state.set.cache;
+        let cached = cache.and_then(|c| lock_cache(c).tpl_trees(source));
+        let trees = match cached {
+            Some(trees) => trees,
+            None => {
+                let cfg = ParseConfig {
+                    is_func: &|n: &str| is_callable(funcs, n),
+                    max_nesting: self.state.shared.limits.max_nesting_depth,
+                };
+                let trees = parse_file("gotpl", source, &cfg).map_err(|e| {
+                    FuncError::wrap(
+                        format!("cannot parse template {}: ", quote(source)),
+                        FuncError::new(e.message().to_owned()),
+                    )
+                })?;
+                if let Some(c) = cache {
+                    lock_cache(c).insert_tpl(source, &trees);
+                }
+                trees
+            }
         };
-        let trees = parse_file("gotpl", source, &cfg).map_err(|e| {
-            FuncError::wrap(
-                format!("cannot parse template {}: ", quote(source)),
-                FuncError::new(e.message().to_owned()),
-            )
-        })?;
         let mut overlay: HashMap<Arc<str>, Arc<Tree>> = HashMap::new();
         add_trees(&mut overlay, trees, |name| {
             self.state.lookup.get(name).is_some()
@@ -383,7 +509,13 @@ impl TemplateSet {
             options,
             funcs,
             templates: HashMap::new(),
+            cache: None,
         }
+    }
+
+    /// Keeps the parses of `tpl` strings in `cache` (an engine's).
+    pub(crate) fn use_cache(&mut self, cache: Arc<Mutex<ParseCache>>) {
+        self.cache = Some(cache);
     }
 
     /// The options.
@@ -415,7 +547,7 @@ impl TemplateSet {
         source: &str,
         cache: &mut ParseCache,
     ) -> Result<()> {
-        let trees = match cache.0.get(source) {
+        let trees = match cache.files.get(source) {
             Some((first, trees)) => trees
                 .iter()
                 .map(|t| Tree {
@@ -436,16 +568,13 @@ impl TemplateSet {
                     max_nesting: self.options.limits.max_nesting_depth,
                 };
                 let trees = parse_file(name, source, &cfg)?;
-                let copies = trees
-                    .iter()
-                    .map(|t| Tree {
-                        name: t.name.clone(),
-                        parse_name: t.parse_name.clone(),
-                        source: t.source.clone(),
-                        root: t.root.clone(),
-                    })
-                    .collect();
-                cache.0.insert(Arc::from(source), (Arc::from(name), copies));
+                if cache.reserve(source.len()) {
+                    // The trees hold the text already: share it as the key.
+                    let key = trees
+                        .first()
+                        .map_or_else(|| Arc::from(source), |t| t.source.clone());
+                    cache.files.insert(key, (Arc::from(name), trees.clone()));
+                }
                 trees
             }
         };
@@ -483,6 +612,7 @@ impl TemplateSet {
         let view = SetView {
             options: &self.options,
             funcs: &self.funcs,
+            cache: self.cache.as_deref(),
         };
         let lookup = Lookup {
             templates: &self.templates,
@@ -495,7 +625,7 @@ impl TemplateSet {
             shared,
             tree,
             out: &mut out,
-            vars: vec![(Arc::from("$"), Val::Concrete(data.clone()))],
+            vars: vec![("$", Val::Concrete(data.clone()))],
             node: None,
         };
         state
@@ -605,7 +735,7 @@ impl<'a, 'o> State<'a, 'o> {
                 shared: &mut *self.shared,
                 tree,
                 out,
-                vars: vec![(Arc::from("$"), dot.clone())],
+                vars: vec![("$", dot.clone())],
                 node: None,
             };
             nested.walk_list(&dot, &tree.root).map(|_| ())
@@ -804,17 +934,18 @@ impl<'a, 'o> State<'a, 'o> {
             None => Val::Invalid,
         };
         self.at(t.pos, NodeText::Template(t));
-        let mut out = String::new();
+        // The called template writes straight into this one's output (the
+        // nested state charges the output limit itself); Go does the same.
+        let mut out = std::mem::take(&mut *self.out);
         let lookup = self.lookup;
-        self.run_nested(&tree, new_dot, &mut out, lookup)?;
-        // The nested state already charged the output limit.
-        self.out.push_str(&out);
-        Ok(())
+        let result = self.run_nested(&tree, new_dot, &mut out, lookup);
+        *self.out = out;
+        result
     }
 
     fn set_var(&mut self, name: &str, value: Val) -> ExecResult<()> {
         for (n, v) in self.vars.iter_mut().rev() {
-            if &**n == name {
+            if *n == name {
                 *v = value;
                 return Ok(());
             }
@@ -831,7 +962,7 @@ impl<'a, 'o> State<'a, 'o> {
 
     fn var_value(&self, name: &str) -> ExecResult<Val> {
         for (n, v) in self.vars.iter().rev() {
-            if &**n == name {
+            if *n == name {
                 return Ok(v.clone());
             }
         }
@@ -869,9 +1000,9 @@ impl<'a, 'o> State<'a, 'o> {
         }
         let value = value.unwrap_or(Val::Invalid);
         for var in &pipe.decl {
-            let name = var.ident.first().cloned().unwrap_or_else(|| Arc::from("$"));
+            let name: &'a str = var.ident.first().map_or("$", |n| &**n);
             if pipe.is_assign {
-                self.set_var(&name, value.clone())?;
+                self.set_var(name, value.clone())?;
             } else {
                 self.vars.push((name, value.clone()));
             }
@@ -1024,7 +1155,6 @@ impl<'a, 'o> State<'a, 'o> {
         receiver: Val,
     ) -> ExecResult<Val> {
         let strict = self.set.options.strict;
-        let typ = receiver.static_type();
         let value = match &receiver {
             Val::Invalid => {
                 if strict {
@@ -1033,12 +1163,13 @@ impl<'a, 'o> State<'a, 'o> {
                 return Ok(Val::Invalid);
             }
             Val::Iface(Value::Nil) => {
+                let typ = receiver.static_type();
                 return Err(self.errorf(format!("nil pointer evaluating {typ}.{name}")));
             }
-            Val::Iface(v) | Val::Concrete(v) => v.clone(),
+            Val::Iface(v) | Val::Concrete(v) => v,
         };
         let has_args = args.len() > 1 || fin.is_some();
-        match &value {
+        match value {
             Value::Object(o) => {
                 if let Some(sig) = o.method(name) {
                     let callee = Callee::Method;
@@ -1085,6 +1216,9 @@ impl<'a, 'o> State<'a, 'o> {
             }
             _ => {}
         }
+        // The static type is only needed for this message: building it
+        // (a String) on every field access was a measurable cost.
+        let typ = receiver.static_type();
         Err(self.errorf(format!("can't evaluate field {name} in type {typ}")))
     }
 
@@ -1170,7 +1304,7 @@ impl<'a, 'o> State<'a, 'o> {
             return Ok(v);
         }
 
-        let mut argv: Vec<Val> = Vec::with_capacity(num_in);
+        let mut argv = self.shared.buffers.vals();
         for (i, arg) in args.iter().enumerate() {
             argv.push(self.eval_arg(dot, Some(param_type(i)), arg)?);
         }
@@ -1195,12 +1329,15 @@ impl<'a, 'o> State<'a, 'o> {
             }
             Callee::Builtin(b) => builtins::apply(b, &argv),
             Callee::Func(f) => {
-                let values: Vec<Value> = argv.into_iter().map(Val::into_value).collect();
+                let mut values = self.shared.buffers.values();
+                values.extend(argv.drain(..).map(Val::into_value));
                 let mut ctx = CallContext { state: self };
-                f.call(&mut ctx, &values).map(Val::Iface)
+                let result = f.call(&mut ctx, &values).map(Val::Iface);
+                self.shared.buffers.give_values(values);
+                result
             }
             Callee::Method => {
-                let values: Vec<Value> = argv.into_iter().map(Val::into_value).collect();
+                let values: Vec<Value> = argv.drain(..).map(Val::into_value).collect();
                 // A method returning a struct or pointer has that static
                 // type (`can't evaluate field X in type semver.Version`).
                 receiver
@@ -1212,6 +1349,7 @@ impl<'a, 'o> State<'a, 'o> {
                     .map_err(FuncError::new)
             }
         };
+        self.shared.buffers.give_vals(argv);
         match result {
             Ok(v) => Ok(v),
             Err(err) => {
@@ -1562,6 +1700,37 @@ mod tests {
         };
         assert_eq!(run(20).unwrap().len(), 20);
         assert_eq!(run(19).unwrap_err().kind(), ErrorKind::LimitExceeded);
+    }
+
+    #[test]
+    fn parse_cache_keeps_text_up_to_its_limit_and_then_starts_over() {
+        let trees = parse_file(
+            "gotpl",
+            "{{ . }}",
+            &ParseConfig {
+                is_func: &|_| false,
+                max_nesting: 10,
+            },
+        )
+        .unwrap();
+        let mut cache = ParseCache::default();
+        // Exactly at the limit: everything is kept.
+        let big = "x".repeat(PARSE_CACHE_MAX_BYTES - 7);
+        cache.insert_tpl(&big, &trees);
+        cache.insert_tpl("{{ . }}", &trees);
+        assert_eq!(cache.bytes(), PARSE_CACHE_MAX_BYTES);
+        assert!(cache.tpl_trees(&big).is_some());
+        assert!(cache.tpl_trees("{{ . }}").is_some());
+        // One byte more: the cache starts over with the new text only.
+        cache.insert_tpl("y", &trees);
+        assert_eq!(cache.bytes(), 1);
+        assert!(cache.tpl_trees(&big).is_none());
+        assert!(cache.tpl_trees("y").is_some());
+        // A text larger than the limit is never kept.
+        let huge = "x".repeat(PARSE_CACHE_MAX_BYTES + 1);
+        cache.insert_tpl(&huge, &trees);
+        assert!(cache.tpl_trees(&huge).is_none());
+        assert_eq!(cache.bytes(), 1);
     }
 
     #[test]

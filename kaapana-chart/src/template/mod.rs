@@ -17,7 +17,7 @@ mod lexer;
 mod node_fmt;
 mod parser;
 
+pub(crate) use exec::{lock_cache, ParseCache, Shared};
 pub use exec::{CallContext, Options, TemplateSet};
-pub(crate) use exec::{ParseCache, Shared};
 #[cfg(feature = "unstable_internals")]
 pub use parser::{parse_file, ParseConfig};

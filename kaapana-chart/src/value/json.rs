@@ -125,6 +125,19 @@ pub(crate) fn json_float(f: f64) -> String {
 pub(crate) fn write_json_string(out: &mut String, s: &str, escape_html: bool) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
+    // Fast path: printable ASCII that needs no escape (most keys and
+    // values) is copied whole instead of char by char.
+    let plain = |b: &u8| {
+        (0x20..0x80).contains(b)
+            && *b != b'"'
+            && *b != b'\\'
+            && !(escape_html && matches!(b, b'<' | b'>' | b'&'))
+    };
+    if s.as_bytes().iter().all(plain) {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     let mut start = 0;
     for (i, c) in s.char_indices() {
         let esc: Option<&str> = match c {
@@ -504,7 +517,7 @@ impl JsonParser<'_> {
                             Some(b'"') => {
                                 let k = self.string()?;
                                 self.expect_colon()?;
-                                stack.push(Frame::Object(BTreeMap::new(), Some(Arc::from(k))));
+                                stack.push(Frame::Object(BTreeMap::new(), Some(k)));
                                 continue 'outer;
                             }
                             Some(c) => {
@@ -517,7 +530,7 @@ impl JsonParser<'_> {
                         }
                     }
                 }
-                b'"' => value = Value::from(self.string()?),
+                b'"' => value = Value::String(self.string()?),
                 b'-' | b'0'..=b'9' => value = self.number()?,
                 b't' => value = self.literal(b"true", Value::Bool(true))?,
                 b'f' => value = self.literal(b"false", Value::Bool(false))?,
@@ -567,7 +580,7 @@ impl JsonParser<'_> {
                                         let k = self.string()?;
                                         self.expect_colon()?;
                                         if let Some(Frame::Object(_, key)) = stack.last_mut() {
-                                            *key = Some(Arc::from(k));
+                                            *key = Some(k);
                                         }
                                         continue 'outer;
                                     }
@@ -710,8 +723,27 @@ impl JsonParser<'_> {
     }
 
     /// A string literal (at `"`), unescaped like Go's `unquote`.
-    fn string(&mut self) -> PResult<String> {
+    fn string(&mut self) -> PResult<Arc<str>> {
         self.i += 1;
+        // Most strings have no escapes: take them straight from the input
+        // (one allocation instead of a String and its copy).
+        let rest = self.b.get(self.i..).unwrap_or_default();
+        if let Some(len) = rest
+            .iter()
+            .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+        {
+            if rest.get(len) == Some(&b'"') {
+                if let Some(Ok(s)) = rest.get(..len).map(std::str::from_utf8) {
+                    self.i += len + 1;
+                    return Ok(Arc::from(s));
+                }
+            }
+        }
+        self.string_escaped().map(Arc::from)
+    }
+
+    /// [`JsonParser::string`] past the opening quote, with escapes.
+    fn string_escaped(&mut self) -> PResult<String> {
         let mut out = String::new();
         loop {
             let start = self.i;

@@ -94,6 +94,16 @@ pub(super) enum Dialect {
 }
 
 pub(super) fn to_yaml(v: &Value) -> Result<String> {
+    // Maps of simple words and numbers (most of what charts pass to
+    // `toYaml`) are written directly; see `emit_fast.rs`.
+    if let Some(out) = super::emit_fast::to_yaml(v) {
+        return Ok(out);
+    }
+    to_yaml_full(v)
+}
+
+/// [`to_yaml`] through JSON, go-yaml's encoder and libyaml's emitter.
+pub(super) fn to_yaml_full(v: &Value) -> Result<String> {
     to_yaml_dialect(v, Dialect::SigsV2)
 }
 
@@ -508,7 +518,7 @@ fn json_quoted_chars(s: &str) -> usize {
 
 /// How a float reads back after JSON: `encoding/json`'s text, re-typed by
 /// go-yaml (integers stay integers, others print with `%g`).
-fn yaml_number(f: f64) -> String {
+pub(super) fn yaml_number(f: f64) -> String {
     let j = json_float(f);
     if !j.contains(['.', 'e', 'E']) {
         let digits = j.trim_start_matches('-');
@@ -540,7 +550,7 @@ fn string_style(s: &str) -> Style {
 
 /// `^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$` (YAML 1.1 base 60
 /// floats, quoted on output for other parsers' sake).
-fn is_base60_float(s: &str) -> bool {
+pub(super) fn is_base60_float(s: &str) -> bool {
     let b = s.as_bytes();
     let Some(&c) = b.first() else {
         return false;
@@ -592,7 +602,7 @@ fn is_base60_float(s: &str) -> bool {
 /// go-yaml's `keyList.Less` for two string keys: a "natural" order where
 /// non-letters sort before letters and digit runs compare as numbers (then
 /// by length). Walks both strings once, without allocating.
-fn natural_less(a: &str, b: &str) -> bool {
+pub(super) fn natural_less(a: &str, b: &str) -> bool {
     if a.is_ascii() && b.is_ascii() {
         return natural_less_ascii(a.as_bytes(), b.as_bytes());
     }
@@ -716,7 +726,7 @@ fn natural_less_v3(a: &str, b: &str) -> bool {
 }
 
 /// [`natural_less`] for ASCII strings, on bytes.
-fn natural_less_ascii(a: &[u8], b: &[u8]) -> bool {
+pub(super) fn natural_less_ascii(a: &[u8], b: &[u8]) -> bool {
     let mut run_nonzero = false;
     let n = a.len().min(b.len());
     let mut i = 0;

@@ -22,6 +22,7 @@
 
 mod decode;
 mod emit;
+mod emit_fast;
 mod gofmt;
 mod gosort;
 pub(crate) mod gounicode;
