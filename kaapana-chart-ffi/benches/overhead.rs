@@ -1,0 +1,133 @@
+//! The cost of the C ABI: a small render through `kc_render_template` /
+//! `kc_render_json` against the same render through the Rust API, in one
+//! process, interleaved so that both see the same machine load.
+//!
+//!   cargo bench -p kaapana-chart-ffi --bench overhead [-- ROUNDS]
+//!
+//! Prints the median time per render of each path and the overhead, and
+//! fails if the template overhead is 5% or more of the render.
+#![allow(unsafe_code)] // calling the C ABI, as C would
+
+use std::ffi::{c_char, CString};
+use std::hint::black_box;
+use std::path::Path;
+use std::process::ExitCode;
+use std::ptr::{null, null_mut};
+use std::time::{Duration, Instant};
+
+use kaapana_chart::chart::dependencies::missing_dependencies;
+use kaapana_chart::chart::loader;
+use kaapana_chart::manifest::{template_output, TemplateOptions};
+use kaapana_chart::{Engine, Release, Value};
+use kaapana_chart_ffi::*;
+
+/// Renders per sample; a sample's time is divided by this.
+const BATCH: u32 = 20;
+/// The overhead the C ABI may add to a render.
+const MAX_OVERHEAD: f64 = 0.05;
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn time(f: &mut dyn FnMut()) -> Duration {
+    let start = Instant::now();
+    for _ in 0..BATCH {
+        f();
+    }
+    start.elapsed() / BATCH
+}
+
+fn main() -> ExitCode {
+    let rounds: usize = std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with('-'))
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(200);
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/charts/sprig-webapp");
+
+    // The Rust API.
+    let chart = loader::load(Path::new(dir)).expect("the chart loads");
+    let engine = Engine::new();
+    let release = Release::default();
+    let mut rust_template = || {
+        assert!(missing_dependencies(&chart).is_empty());
+        Release::validate_name(&release.name).unwrap();
+        engine.check_kube_version(&chart).unwrap();
+        let out = engine.render_chart(&chart, &Value::Nil, &release).unwrap();
+        let text = template_output(&out.files, &out.crds, &TemplateOptions::default()).unwrap();
+        black_box(text);
+    };
+    let mut rust_render = || {
+        let out = engine.render_chart(&chart, &Value::Nil, &release).unwrap();
+        black_box(out.files);
+    };
+
+    // The C ABI.
+    let mut c_engine = null_mut();
+    let mut c_chart = null_mut();
+    let path = CString::new(dir).unwrap();
+    // SAFETY: valid out-pointers and a NUL-terminated path.
+    unsafe {
+        assert_eq!(kc_engine_new(null(), &mut c_engine), kc_result::KC_RESULT_OK);
+    }
+    // SAFETY: as above.
+    unsafe {
+        assert_eq!(kc_chart_load_path(path.as_ptr(), &mut c_chart), kc_result::KC_RESULT_OK);
+    }
+    let call = |f: unsafe extern "C" fn(
+        *const kc_engine,
+        *const kc_chart,
+        *const kc_render_options,
+        *mut *mut c_char,
+        *mut usize,
+    ) -> kc_result| {
+        let mut out = null_mut();
+        let mut len = 0;
+        // SAFETY: live handles and valid out-pointers.
+        let rc = unsafe { f(c_engine, c_chart, null(), &mut out, &mut len) };
+        assert_eq!(rc, kc_result::KC_RESULT_OK);
+        black_box(len);
+        kc_string_free(out);
+    };
+    let mut c_template = || call(kc_render_template);
+    let mut c_json = || call(kc_render_json);
+
+    // Warm up (caches, allocator, the first schema/tz loads).
+    for _ in 0..3 {
+        time(&mut rust_template);
+        time(&mut c_template);
+        time(&mut rust_render);
+        time(&mut c_json);
+    }
+    let (mut rt, mut ct, mut rr, mut cj) = (vec![], vec![], vec![], vec![]);
+    for _ in 0..rounds {
+        rt.push(time(&mut rust_template));
+        ct.push(time(&mut c_template));
+        rr.push(time(&mut rust_render));
+        cj.push(time(&mut c_json));
+    }
+    let (rt, ct, rr, cj) = (median(rt), median(ct), median(rr), median(cj));
+    let pct = |c: Duration, r: Duration| (c.as_secs_f64() / r.as_secs_f64() - 1.0) * 100.0;
+    println!("sprig-webapp, {rounds} rounds x {BATCH} renders, median per render:");
+    println!(
+        "  template: Rust API {:>9.1} us   C ABI {:>9.1} us   overhead {:+.2}%",
+        rt.as_secs_f64() * 1e6,
+        ct.as_secs_f64() * 1e6,
+        pct(ct, rt)
+    );
+    println!(
+        "  json:     Rust render_chart {:>9.1} us   C ABI (incl. JSON text) {:>9.1} us   overhead {:+.2}%",
+        rr.as_secs_f64() * 1e6,
+        cj.as_secs_f64() * 1e6,
+        pct(cj, rr)
+    );
+    kc_chart_free(c_chart);
+    kc_engine_free(c_engine);
+    if pct(ct, rt) >= MAX_OVERHEAD * 100.0 {
+        eprintln!("the C ABI overhead is above {}%", MAX_OVERHEAD * 100.0);
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
