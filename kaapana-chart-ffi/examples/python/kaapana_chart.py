@@ -1,0 +1,187 @@
+"""A thin Python binding of the kaapana-chart C ABI, with ctypes only.
+
+    import kaapana_chart as kc
+    lib = kc.Library("target/release/libkaapana_chart_ffi.so")
+    with lib.engine() as engine, lib.load_chart("charts/web") as chart:
+        manifests = engine.render_json(chart, values="replicaCount: 2\n",
+                                       sets=["image.tag=1.2"])
+
+Errors raise KcError with the library's result code, Helm's message and,
+for template errors, the file, line and column.
+"""
+
+import ctypes
+import json
+from ctypes import (POINTER, c_bool, c_char_p, c_int, c_int64, c_size_t,
+                    c_uint32, c_uint64, c_void_p)
+
+OK = 0
+SET, SET_STRING, SET_JSON, SET_LITERAL, SET_FILE = range(5)
+
+
+class KcError(Exception):
+    """A failed call: code (kc_result), name, message, file, line, column."""
+
+    def __init__(self, code, name, message, display, file, line, column):
+        super().__init__(message)
+        self.code, self.name, self.message, self.display = code, name, message, display
+        self.file, self.line, self.column = file, line, column
+
+
+def _text(p):
+    return None if p is None else p.decode("utf-8")
+
+
+class Library:
+    """The loaded shared library, with argument types declared once."""
+
+    def __init__(self, path):
+        lib = ctypes.CDLL(path)
+        self._lib = lib
+        res = c_int  # kc_result is a C enum: an int
+        h = c_void_p  # every handle is opaque
+        sigs = {
+            "kc_version": ([], c_char_p),
+            "kc_result_name": ([c_int], c_char_p),
+            "kc_last_error_message": ([], c_char_p),
+            "kc_last_error_display": ([], c_char_p),
+            "kc_last_error_file": ([], c_char_p),
+            "kc_last_error_line": ([], c_int64),
+            "kc_last_error_column": ([], c_int64),
+            "kc_live_objects": ([], c_size_t),
+            "kc_engine_options_new": ([POINTER(h)], res),
+            "kc_engine_options_free": ([h], res),
+            "kc_engine_options_set_strict": ([h, c_bool], res),
+            "kc_engine_options_set_deterministic": ([h, c_uint64, c_int64, c_uint32], res),
+            "kc_engine_options_set_kube_version": ([h, c_char_p], res),
+            "kc_engine_new": ([h, POINTER(h)], res),
+            "kc_engine_free": ([h], res),
+            "kc_chart_load_path": ([c_char_p, POINTER(h)], res),
+            "kc_chart_load_archive": ([c_char_p, c_size_t, POINTER(h)], res),
+            "kc_chart_free": ([h], res),
+            "kc_render_options_new": ([POINTER(h)], res),
+            "kc_render_options_free": ([h], res),
+            "kc_render_options_add_values": ([h, c_char_p, c_size_t], res),
+            "kc_render_options_add_set": ([h, c_uint32, c_char_p], res),
+            "kc_render_options_set_release_name": ([h, c_char_p], res),
+            "kc_render_options_set_namespace": ([h, c_char_p], res),
+            # char **out is declared as void** so that ctypes hands us the
+            # raw pointer (c_char_p would copy and lose it: no way to free).
+            "kc_render_json": ([h, h, h, POINTER(c_void_p), POINTER(c_size_t)], res),
+            "kc_render_template": ([h, h, h, POINTER(c_void_p), POINTER(c_size_t)], res),
+            "kc_string_free": ([c_void_p], res),
+        }
+        for name, (args, ret) in sigs.items():
+            f = getattr(lib, name)
+            f.argtypes, f.restype = args, ret
+
+    def __getattr__(self, name):
+        return getattr(self._lib, name)
+
+    def version(self):
+        return _text(self._lib.kc_version())
+
+    def check(self, code):
+        """Raises the calling thread's last error if code is not OK."""
+        if code == OK:
+            return
+        lib = self._lib
+        raise KcError(code, _text(lib.kc_result_name(code)), _text(lib.kc_last_error_message()),
+                      _text(lib.kc_last_error_display()), _text(lib.kc_last_error_file()),
+                      lib.kc_last_error_line(), lib.kc_last_error_column())
+
+    def take_string(self, ptr, length):
+        """Copies a returned string and frees the library's buffer."""
+        try:
+            return ctypes.string_at(ptr, length).decode("utf-8")
+        finally:
+            self.check(self._lib.kc_string_free(ptr))
+
+    def engine(self, strict=False, seed=None, now=0, kube_version=None):
+        opts = c_void_p()
+        self.check(self._lib.kc_engine_options_new(ctypes.byref(opts)))
+        try:
+            self.check(self._lib.kc_engine_options_set_strict(opts, strict))
+            if seed is not None:
+                self.check(self._lib.kc_engine_options_set_deterministic(opts, seed, now, 0))
+            if kube_version is not None:
+                self.check(self._lib.kc_engine_options_set_kube_version(opts, kube_version.encode()))
+            handle = c_void_p()
+            self.check(self._lib.kc_engine_new(opts, ctypes.byref(handle)))
+        finally:
+            self._lib.kc_engine_options_free(opts)
+        return Engine(self, handle)
+
+    def load_chart(self, path):
+        handle = c_void_p()
+        self.check(self._lib.kc_chart_load_path(str(path).encode(), ctypes.byref(handle)))
+        return Handle(self, handle, self._lib.kc_chart_free)
+
+    def load_archive(self, data):
+        handle = c_void_p()
+        self.check(self._lib.kc_chart_load_archive(data, len(data), ctypes.byref(handle)))
+        return Handle(self, handle, self._lib.kc_chart_free)
+
+
+class Handle:
+    """Owns one handle; frees it on close() or at the end of a with block."""
+
+    def __init__(self, lib, handle, free):
+        self.lib, self.handle, self._free = lib, handle, free
+
+    def close(self):
+        if self.handle:
+            self.lib.check(self._free(self.handle))
+            self.handle = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class Engine(Handle):
+    def __init__(self, lib, handle):
+        super().__init__(lib, handle, lib.kc_engine_free)
+
+    def _options(self, values, sets, release, namespace, extra):
+        lib = self.lib
+        opts = c_void_p()
+        lib.check(lib.kc_render_options_new(ctypes.byref(opts)))
+        try:
+            for text in ([values] if isinstance(values, str) else values or []):
+                raw = text.encode("utf-8")
+                lib.check(lib.kc_render_options_add_values(opts, raw, len(raw)))
+            for item in sets or []:
+                kind, expr = item if isinstance(item, tuple) else (SET, item)
+                lib.check(lib.kc_render_options_add_set(opts, kind, expr.encode("utf-8")))
+            lib.check(lib.kc_render_options_set_release_name(opts, release.encode()))
+            lib.check(lib.kc_render_options_set_namespace(opts, namespace.encode()))
+            if extra:
+                extra(opts)
+        except BaseException:
+            lib.kc_render_options_free(opts)
+            raise
+        return opts
+
+    def _render(self, fn, chart, values, sets, release, namespace, extra=None):
+        lib = self.lib
+        opts = self._options(values, sets, release, namespace, extra)
+        try:
+            out, length = c_void_p(), c_size_t()
+            lib.check(fn(self.handle, chart.handle, opts, ctypes.byref(out), ctypes.byref(length)))
+            return lib.take_string(out, length.value)
+        finally:
+            lib.kc_render_options_free(opts)
+
+    def render_json(self, chart, values=None, sets=None, release="release-name",
+                    namespace="default"):
+        """{path: manifest} of every template (kc_render_json)."""
+        text = self._render(self.lib.kc_render_json, chart, values, sets, release, namespace)
+        return json.loads(text)["manifests"]
+
+    def render_template(self, chart, values=None, sets=None, release="release-name",
+                        namespace="default"):
+        """The `helm template` stream (kc_render_template)."""
+        return self._render(self.lib.kc_render_template, chart, values, sets, release, namespace)

@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Renders a fixture chart through the C ABI with ctypes only (no packages).
+
+    python3 kaapana-chart-ffi/examples/python/render.py [LIBRARY]
+
+LIBRARY defaults to target/debug/libkaapana_chart_ffi.so. Run from anywhere;
+fixtures are found relative to this file. Exits non-zero if anything is off,
+so CI runs it as a test.
+"""
+
+import pathlib
+import sys
+
+import kaapana_chart as kc
+
+HERE = pathlib.Path(__file__).resolve().parent
+REPO = HERE.parents[2]
+
+
+def main():
+    path = sys.argv[1] if len(sys.argv) > 1 else REPO / "target/debug/libkaapana_chart_ffi.so"
+    lib = kc.Library(str(path))
+    print(f"kaapana-chart {lib.version()}")
+
+    webapp = REPO / "fixtures/charts/sprig-webapp"
+    with lib.engine() as engine, lib.load_chart(webapp) as chart:
+        manifests = engine.render_json(
+            chart,
+            values=(webapp / "values-dev.yaml").read_text(),
+            sets=["replicaCount=4", (kc.SET_STRING, "image.tag=2.0")],
+            release="demo", namespace="imaging")
+        for name in sorted(manifests):
+            print(f"  {name}: {len(manifests[name])} bytes")
+        deployment = manifests["webapp/templates/deployment.yaml"]
+        assert "replicas: 4" in deployment, deployment
+        assert "example/web:2.0" in deployment, deployment
+
+        stream = engine.render_template(chart, release="demo")
+        assert stream.startswith("---\n# Source: "), stream[:80]
+
+    # A chart from archive bytes, e.g. an upload.
+    tgz = (REPO / "fixtures/charts/nested-tgz/charts/mid-0.2.0.tgz").read_bytes()
+    with lib.engine() as engine, lib.load_archive(tgz) as chart:
+        assert engine.render_json(chart)
+
+    # Errors carry Helm's message and the template location.
+    with lib.engine() as engine, lib.load_chart(REPO / "fixtures/charts/nil-pointer-error") as chart:
+        try:
+            engine.render_template(chart)
+        except kc.KcError as e:
+            print(f"  expected error: {e.name} at {e.file}:{e.line}:{e.column}")
+            assert e.name == "template_exec" and e.line == 6, vars(e)
+        else:
+            raise AssertionError("the render should fail")
+    try:
+        lib.load_archive(b"not a chart archive at all")
+    except kc.KcError as e:
+        assert e.message == "gzip: invalid header", e.message
+    else:
+        raise AssertionError("the archive should be refused")
+
+    assert lib.kc_live_objects() == 0, "every handle and string was freed"
+    print("ok")
+
+
+if __name__ == "__main__":
+    main()
