@@ -6,3 +6,5 @@
 //! charts name their dependencies without a repository; its build resolves
 //! them by chart name over the whole source tree, and its backend turns the
 //! `extension_params` a chart declares into `global.<key>` values.
+
+pub mod params;

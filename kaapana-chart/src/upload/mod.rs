@@ -16,6 +16,8 @@
 //! assert_eq!(report.verdict(), Verdict::Rejected);
 //! ```
 
+pub mod image;
+
 use std::fmt;
 
 /// How much a finding weighs. Any [`Severity::Error`] rejects the upload.
