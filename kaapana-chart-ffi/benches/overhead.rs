@@ -45,7 +45,10 @@ fn main() -> ExitCode {
         .find(|a| !a.starts_with('-'))
         .and_then(|a| a.parse().ok())
         .unwrap_or(200);
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/charts/sprig-webapp");
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../fixtures/charts/sprig-webapp"
+    );
 
     // The Rust API.
     let chart = loader::load(Path::new(dir)).expect("the chart loads");
@@ -70,11 +73,17 @@ fn main() -> ExitCode {
     let path = CString::new(dir).unwrap();
     // SAFETY: valid out-pointers and a NUL-terminated path.
     unsafe {
-        assert_eq!(kc_engine_new(null(), &mut c_engine), kc_result::KC_RESULT_OK);
+        assert_eq!(
+            kc_engine_new(null(), &mut c_engine),
+            kc_result::KC_RESULT_OK
+        );
     }
     // SAFETY: as above.
     unsafe {
-        assert_eq!(kc_chart_load_path(path.as_ptr(), &mut c_chart), kc_result::KC_RESULT_OK);
+        assert_eq!(
+            kc_chart_load_path(path.as_ptr(), &mut c_chart),
+            kc_result::KC_RESULT_OK
+        );
     }
     let call = |f: unsafe extern "C" fn(
         *const kc_engine,

@@ -89,6 +89,20 @@ typedef enum kc_result {
 } kc_result;
 
 /**
+ * The verdict of an upload check.
+ */
+typedef enum kc_verdict {
+  /**
+   * No finding of severity `error`: the upload may be installed.
+   */
+  KC_VERDICT_ACCEPTED = 0,
+  /**
+   * At least one finding of severity `error`: refuse the upload.
+   */
+  KC_VERDICT_REJECTED = 1,
+} kc_verdict;
+
+/**
  * The kinds of `--set`-style expressions of
  * [`kc_render_options_add_set`], with Helm's flag semantics.
  */
@@ -149,6 +163,33 @@ extern "C" {
 #endif // __cplusplus
 
 /**
+ * Lists the `extension_params` a Kaapana extension chart declares in its
+ * `values.yaml`, in the order of the file, as JSON text:
+ *
+ * ```text
+ * {"params": [{"choices": ["a", "b"] | null, "default": ... | null,
+ *              "definition": "Label" | null, "help": "Tooltip" | null,
+ *              "key": "mode", "required": false, "takes_value": true,
+ *              "type": "list_single"}, ...],
+ *  "suffix_param_key": "..." | null}
+ * ```
+ *
+ * (compact, keys of each object sorted). A chart without the block gives
+ * `{"params":[],"suffix_param_key":null}`. A block Kaapana could not use
+ * (an unknown type, a default that is not a choice, …) gives
+ * `KC_RESULT_INVALID_ARGUMENT` naming the parameter.
+ *
+ * On success `*out` is a new NUL-terminated UTF-8 string, to be freed with
+ * `kc_string_free`, and `*out_len` (if not NULL) its length.
+ *
+ * # Safety
+ *
+ * `out` is NULL or valid for writing a pointer; `out_len` is NULL or valid
+ * for writing a `size_t`.
+ */
+enum kc_result kc_chart_extension_params(const struct kc_chart *chart, char **out, size_t *out_len);
+
+/**
  * Frees a chart. NULL is a no-op; a handle that is not live gives
  * `KC_RESULT_INVALID_HANDLE`. Renders running on other threads with the
  * chart finish normally.
@@ -185,6 +226,31 @@ enum kc_result kc_chart_load_archive(const uint8_t *data, size_t len, struct kc_
  * NULL or valid for writing a pointer.
  */
 enum kc_result kc_chart_load_path(const char *path, struct kc_chart **out);
+
+/**
+ * Checks a submission of extension params against what `chart` declares,
+ * as Kaapana's UI would post it: `submission` is a JSON object of `len`
+ * bytes of UTF-8 (`{"task_ids": ["a","b"], "gpu": true}`; list_multi as a
+ * list or a comma-joined string). Undeclared keys, choices not offered,
+ * non-bools for bools, missing required params and values Kaapana refuses
+ * give `KC_RESULT_INVALID_ARGUMENT` with a message naming the parameter;
+ * JSON that does not parse gives `KC_RESULT_JSON`.
+ *
+ * On success `*out` (if `out` is not NULL) is the resolved parameters as
+ * a compact JSON object, defaults filled in and list_multi joined by `,`,
+ * exactly what templates will see under `.Values.global` (free it with
+ * `kc_string_free`); `*out_len` (if not NULL) its length.
+ *
+ * # Safety
+ *
+ * `submission` is NULL (only with `len` 0) or points to `len` readable
+ * bytes; `out` and `out_len` are NULL or writable.
+ */
+enum kc_result kc_chart_validate_params(const struct kc_chart *chart,
+                                        const char *submission,
+                                        size_t len,
+                                        char **out,
+                                        size_t *out_len);
 
 /**
  * Frees an engine. NULL is a no-op; a handle that is not live gives
@@ -400,6 +466,25 @@ enum kc_result kc_render_json(const struct kc_engine *engine,
                               size_t *out_len);
 
 /**
+ * Adds an extension param as Kaapana's `--param` does: `"key=value"`, a
+ * NUL-terminated UTF-8 string (for a `list_multi`, the choices joined by
+ * `,`; for a bool, `true` or `false`). A later value for the same key
+ * wins. Once any param is given (here or with
+ * [`kc_render_options_set_params_json`]), renders add the Kaapana params
+ * layer: the chart's `extension_params` resolved against the submission
+ * (defaults filled in, every value checked) and placed under `global.`,
+ * over the platform globals, after the values documents and before the
+ * `--set` expressions. An expression without `=` gives
+ * `KC_RESULT_INVALID_ARGUMENT`; values are checked against the chart when
+ * rendering.
+ *
+ * # Safety
+ *
+ * `expr` is NULL or a NUL-terminated string valid for the call.
+ */
+enum kc_result kc_render_options_add_param(struct kc_render_options *opts, const char *expr);
+
+/**
  * Adds a `--set`-style expression (`kind` is a `kc_set_kind`), a
  * NUL-terminated UTF-8 string such as `"image.tag=1.2,replicas=3"`. The
  * expression is parsed when rendering, with Helm's error messages
@@ -487,6 +572,35 @@ enum kc_result kc_render_options_set_namespace(struct kc_render_options *opts,
 enum kc_result kc_render_options_set_no_hooks(struct kc_render_options *opts, bool on);
 
 /**
+ * Sets the whole extension params submission from JSON text (`len` bytes
+ * of UTF-8, an object as Kaapana's UI posts it: `{"gpu": true,
+ * "task_ids": ["a", "b"]}`), replacing earlier params. `{}` asks for the
+ * params layer with every default. JSON that does not parse gives
+ * `KC_RESULT_JSON`, a non-object `KC_RESULT_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ *
+ * `json` is NULL (only with `len` 0) or points to `len` readable bytes.
+ */
+enum kc_result kc_render_options_set_params_json(struct kc_render_options *opts,
+                                                 const char *json,
+                                                 size_t len);
+
+/**
+ * The platform's globals under the params layer (YAML or JSON text of
+ * `len` bytes of UTF-8): either values with a `global:` key, as `helm get
+ * values --all` of Kaapana's admin chart prints them, or the globals map
+ * itself. Used only with params; parsed when rendering.
+ *
+ * # Safety
+ *
+ * `text` is NULL (only with `len` 0) or points to `len` readable bytes.
+ */
+enum kc_result kc_render_options_set_platform_globals(struct kc_render_options *opts,
+                                                      const char *text,
+                                                      size_t len);
+
+/**
  * The release name (`.Release.Name`, default `release-name`), a
  * NUL-terminated UTF-8 string. `kc_render_template` checks it as Helm
  * does (at most 53 characters, lower-case DNS label).
@@ -549,6 +663,33 @@ const char *kc_result_name(int32_t code);
  * already freed, gives `KC_RESULT_INVALID_HANDLE` and is left alone.
  */
 enum kc_result kc_string_free(char *s);
+
+/**
+ * Checks an uploaded container image archive (`docker save` / OCI layout
+ * tar, `len` bytes at `data`) before it is imported, with the library's
+ * default limits. A hostile archive is a normal input: the call succeeds
+ * and reports it. `*verdict` (if not NULL) is the verdict; `*out` (if not
+ * NULL) the report as compact JSON text, to be freed with
+ * `kc_string_free`:
+ *
+ * ```text
+ * {"findings": [{"file": ... | null, "message": "...", "object": null,
+ *                "rule": "image.path-traversal", "severity": "error",
+ *                "variant": null}, ...],
+ *  "images": ["docker.io/library/busybox:latest", ...],
+ *  "verdict": "accepted" | "rejected"}
+ * ```
+ *
+ * # Safety
+ *
+ * `data` is NULL (only with `len` 0) or points to `len` readable bytes;
+ * `out`, `out_len` and `verdict_out` are NULL or writable.
+ */
+enum kc_result kc_upload_check_image(const uint8_t *data,
+                                     size_t len,
+                                     enum kc_verdict *verdict_out,
+                                     char **out,
+                                     size_t *out_len);
 
 /**
  * The library's version (the crate's, e.g. `"0.1.0"`), a static

@@ -39,7 +39,9 @@ mod chart;
 mod engine;
 mod error;
 mod handles;
+mod kaapana;
 mod render;
+mod upload;
 
 pub use chart::{kc_chart, kc_chart_free, kc_chart_load_archive, kc_chart_load_path};
 pub use engine::{
@@ -54,15 +56,18 @@ pub use error::{
     kc_last_error_code, kc_last_error_column, kc_last_error_display, kc_last_error_file,
     kc_last_error_line, kc_last_error_message, kc_result, kc_result_name,
 };
+pub use kaapana::{kc_chart_extension_params, kc_chart_validate_params};
 pub use render::{
-    kc_render_json, kc_render_options, kc_render_options_add_set, kc_render_options_add_show_only,
-    kc_render_options_add_values, kc_render_options_free, kc_render_options_new,
-    kc_render_options_set_hide_secret, kc_render_options_set_include_crds,
+    kc_render_json, kc_render_options, kc_render_options_add_param, kc_render_options_add_set,
+    kc_render_options_add_show_only, kc_render_options_add_values, kc_render_options_free,
+    kc_render_options_new, kc_render_options_set_hide_secret, kc_render_options_set_include_crds,
     kc_render_options_set_namespace, kc_render_options_set_no_hooks,
+    kc_render_options_set_params_json, kc_render_options_set_platform_globals,
     kc_render_options_set_release_name, kc_render_options_set_revision,
     kc_render_options_set_skip_tests, kc_render_options_set_upgrade, kc_render_template,
     kc_set_kind, kc_string_free,
 };
+pub use upload::{kc_upload_check_image, kc_verdict};
 
 // The thread-safety promise of the header rests on these: a handle's
 // object is shared (through an Arc) by every thread that uses it.

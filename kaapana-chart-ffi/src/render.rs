@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use kaapana_chart::chart::coalesce::ValueOptions;
 use kaapana_chart::chart::dependencies::missing_dependencies;
 use kaapana_chart::chart::Chart;
+use kaapana_chart::kaapana::params::{ExtensionParams, Submission};
 use kaapana_chart::manifest::{template_output, TemplateOptions};
 use kaapana_chart::{values_from_yaml, Error, ErrorKind, Release, Value};
 
@@ -49,6 +50,10 @@ pub enum kc_set_kind {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RenderOptions {
     values: Vec<String>,
+    /// Extension params submitted for the chart (`None`: no params layer).
+    params: Option<Submission>,
+    /// The platform's globals for the params layer (YAML or JSON text).
+    platform_globals: Option<String>,
     set: ValueOptions,
     release: Release,
     stream: TemplateOptions,
@@ -57,8 +62,9 @@ pub(crate) struct RenderOptions {
 impl RenderOptions {
     /// The user's values, merged in Helm's order (values texts in order,
     /// then `--set-json`, `--set`, `--set-string`, `--set-file`,
-    /// `--set-literal`).
-    fn user_values(&self) -> Result<Value, Error> {
+    /// `--set-literal`), with the extension params layer (if any params were
+    /// given) after the values texts.
+    fn user_values(&self, chart: &Chart) -> Result<Value, Error> {
         let mut files = Vec::with_capacity(self.values.len());
         for (i, text) in self.values.iter().enumerate() {
             let v = values_from_yaml(text).map_err(|e| {
@@ -68,6 +74,19 @@ impl RenderOptions {
                 )
             })?;
             files.push(v);
+        }
+        if let Some(submission) = &self.params {
+            let globals = match &self.platform_globals {
+                Some(text) => values_from_yaml(text).map_err(|e| {
+                    Error::new(
+                        ErrorKind::Yaml,
+                        format!("failed to parse the platform globals: {}", e.message()),
+                    )
+                })?,
+                None => Value::Nil,
+            };
+            let params = ExtensionParams::from_chart(chart)?;
+            files.push(params.values_for(submission, &globals)?);
         }
         let options = ValueOptions {
             value_files: files,
@@ -314,6 +333,83 @@ pub unsafe extern "C" fn kc_render_options_add_show_only(
     })
 }
 
+/// Adds an extension param as Kaapana's `--param` does: `"key=value"`, a
+/// NUL-terminated UTF-8 string (for a `list_multi`, the choices joined by
+/// `,`; for a bool, `true` or `false`). A later value for the same key
+/// wins. Once any param is given (here or with
+/// [`kc_render_options_set_params_json`]), renders add the Kaapana params
+/// layer: the chart's `extension_params` resolved against the submission
+/// (defaults filled in, every value checked) and placed under `global.`,
+/// over the platform globals, after the values documents and before the
+/// `--set` expressions. An expression without `=` gives
+/// `KC_RESULT_INVALID_ARGUMENT`; values are checked against the chart when
+/// rendering.
+///
+/// # Safety
+///
+/// `expr` is NULL or a NUL-terminated string valid for the call.
+#[no_mangle]
+pub unsafe extern "C" fn kc_render_options_add_param(
+    opts: *mut kc_render_options,
+    expr: *const c_char,
+) -> kc_result {
+    // SAFETY: the caller promises `expr` is NULL or NUL-terminated.
+    let expr = unsafe { c_str(expr, "expr") };
+    with_options(opts, |o| {
+        let one = Submission::from_params([expr?])?;
+        let sub = o.params.get_or_insert_with(Submission::new);
+        for (k, v) in one.iter() {
+            sub.insert(k, v.clone());
+        }
+        Ok(())
+    })
+}
+
+/// Sets the whole extension params submission from JSON text (`len` bytes
+/// of UTF-8, an object as Kaapana's UI posts it: `{"gpu": true,
+/// "task_ids": ["a", "b"]}`), replacing earlier params. `{}` asks for the
+/// params layer with every default. JSON that does not parse gives
+/// `KC_RESULT_JSON`, a non-object `KC_RESULT_INVALID_ARGUMENT`.
+///
+/// # Safety
+///
+/// `json` is NULL (only with `len` 0) or points to `len` readable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn kc_render_options_set_params_json(
+    opts: *mut kc_render_options,
+    json: *const c_char,
+    len: usize,
+) -> kc_result {
+    // SAFETY: the caller promises `len` readable bytes at `json`.
+    let json = unsafe { crate::args::text(json, len, "json") };
+    with_options(opts, |o| {
+        o.params = Some(Submission::from_json(json?)?);
+        Ok(())
+    })
+}
+
+/// The platform's globals under the params layer (YAML or JSON text of
+/// `len` bytes of UTF-8): either values with a `global:` key, as `helm get
+/// values --all` of Kaapana's admin chart prints them, or the globals map
+/// itself. Used only with params; parsed when rendering.
+///
+/// # Safety
+///
+/// `text` is NULL (only with `len` 0) or points to `len` readable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn kc_render_options_set_platform_globals(
+    opts: *mut kc_render_options,
+    text: *const c_char,
+    len: usize,
+) -> kc_result {
+    // SAFETY: the caller promises `len` readable bytes at `text`.
+    let t = unsafe { crate::args::text(text, len, "text") }.map(str::to_owned);
+    with_options(opts, |o| {
+        o.platform_globals = Some(t?);
+        Ok(())
+    })
+}
+
 /// The handles of a render, resolved.
 struct Job {
     engine: Arc<crate::engine::EngineState>,
@@ -348,7 +444,7 @@ pub(crate) fn render_json_text(
     chart: &Chart,
     options: &RenderOptions,
 ) -> Result<String, Error> {
-    let user = options.user_values()?;
+    let user = options.user_values(chart)?;
     let engine = state.for_render();
     let rendered = engine.render_chart(chart, &user, &options.release)?;
     Ok(manifests_json(&rendered.files))
@@ -399,7 +495,7 @@ pub(crate) fn render_template_text(
     chart: &Chart,
     options: &RenderOptions,
 ) -> Result<String, Error> {
-    let user = options.user_values()?;
+    let user = options.user_values(chart)?;
     let missing = missing_dependencies(chart);
     if !missing.is_empty() {
         return Err(Error::new(

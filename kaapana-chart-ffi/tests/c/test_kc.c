@@ -605,6 +605,123 @@ static void test_threads(int rounds) {
     CHECK_OK(kc_engine_free(engine));
 }
 
+/* The Kaapana layer: extension params. */
+static void test_extension_params(void) {
+    kc_chart *chart = load("kaapana-chart-ffi/tests/charts/extension");
+    kc_engine *engine = new_engine();
+    char *out = NULL;
+    size_t len = 0;
+
+    CHECK_OK(kc_chart_extension_params(chart, &out, &len));
+    CHECK(out != NULL && strlen(out) == len);
+    /* In the order of values.yaml, with every field. */
+    CHECK(out && strncmp(out, "{\"params\":[{\"choices\":[\"total\",\"lungs\",\"liver\"],"
+                              "\"default\":[\"total\"],\"definition\":\"Task ids\","
+                              "\"help\":\"Which tasks to run\",\"key\":\"task_ids\","
+                              "\"required\":false,\"takes_value\":true,\"type\":\"list_multi\"},",
+                      strlen("{\"params\":[{\"choices\":[\"total\",\"lungs\",\"liver\"],")) == 0);
+    CHECK(out && strstr(out, "\"key\":\"single_execution\"") < strstr(out, "\"key\":\"mode\""));
+    kc_string_free(out);
+    /* A chart without the block. */
+    kc_chart *plain = load("fixtures/charts/notes");
+    CHECK_OK(kc_chart_extension_params(plain, &out, NULL));
+    CHECK(out && strcmp(out, "{\"params\":[],\"suffix_param_key\":null}") == 0);
+    kc_string_free(out);
+    CHECK_OK(kc_chart_free(plain));
+
+    /* Validation: defaults filled in, list_multi joined. */
+    const char *sub = "{\"task_ids\": [\"lungs\", \"liver\"], \"mode\": \"accurate\"}";
+    CHECK_OK(kc_chart_validate_params(chart, sub, strlen(sub), &out, &len));
+    CHECK(out && strcmp(out, "{\"mode\":\"accurate\",\"single_execution\":false,"
+                             "\"task_ids\":\"lungs,liver\"}") == 0);
+    kc_string_free(out);
+    CHECK_OK(kc_chart_validate_params(chart, NULL, 0, NULL, NULL)); /* all defaults */
+    const char *undeclared = "{\"nope\": 1}";
+    CHECK_RC(kc_chart_validate_params(chart, undeclared, strlen(undeclared), &out, NULL),
+             KC_RESULT_INVALID_ARGUMENT);
+    CHECK(out == NULL && strstr(last_message(), "\"nope\" is not declared") != NULL);
+    const char *choice = "{\"mode\": \"slow\"}";
+    CHECK_RC(kc_chart_validate_params(chart, choice, strlen(choice), NULL, NULL),
+             KC_RESULT_INVALID_ARGUMENT);
+    CHECK(strstr(last_message(), "mode") != NULL);
+    CHECK_RC(kc_chart_validate_params(chart, "{bad", 4, NULL, NULL), KC_RESULT_JSON);
+    CHECK_RC(kc_chart_validate_params(chart, "{\"mode\": \"\xff\"}", 13, NULL, NULL),
+             KC_RESULT_INVALID_UTF8);
+    CHECK_RC(kc_chart_validate_params(NULL, "{}", 2, NULL, NULL), KC_RESULT_NULL_ARGUMENT);
+    CHECK_RC(kc_chart_validate_params(chart, NULL, 2, NULL, NULL), KC_RESULT_NULL_ARGUMENT);
+    CHECK_RC(kc_chart_extension_params(chart, NULL, NULL), KC_RESULT_NULL_ARGUMENT);
+
+    /* Rendering with --param equals rendering with the global.* values
+     * Kaapana's backend would --set (the CLI's output). */
+    kc_render_options *opts = NULL;
+    CHECK_OK(kc_render_options_new(&opts));
+    CHECK_OK(kc_render_options_set_release_name(opts, "ext"));
+    CHECK_OK(kc_render_options_add_param(opts, "task_ids=lungs,liver"));
+    CHECK_OK(kc_render_options_add_param(opts, "single_execution=false"));
+    CHECK_OK(kc_render_options_add_param(opts, "single_execution=true")); /* later wins */
+    const char *globals = "global:\n  admin_namespace: admin\n  kaapana_collections: [x]\n";
+    CHECK_OK(kc_render_options_set_platform_globals(opts, globals, strlen(globals)));
+    check_render("extension.template", kc_render_template, engine, chart, opts);
+    CHECK_RC(kc_render_options_add_param(opts, "noequals"), KC_RESULT_INVALID_ARGUMENT);
+    CHECK_OK(kc_render_options_add_param(opts, "mode=slow"));
+    CHECK_RC(kc_render_template(engine, chart, opts, &out, &len), KC_RESULT_INVALID_ARGUMENT);
+    CHECK_OK(kc_render_options_free(opts));
+    /* The same through a JSON submission. */
+    CHECK_OK(kc_render_options_new(&opts));
+    CHECK_OK(kc_render_options_set_release_name(opts, "ext"));
+    const char *json = "{\"task_ids\": [\"lungs\", \"liver\"], \"single_execution\": true}";
+    CHECK_OK(kc_render_options_set_params_json(opts, json, strlen(json)));
+    CHECK_OK(kc_render_options_set_platform_globals(opts, globals, strlen(globals)));
+    check_render("extension.template", kc_render_template, engine, chart, opts);
+    CHECK_RC(kc_render_options_set_params_json(opts, "[1]", 3), KC_RESULT_INVALID_ARGUMENT);
+    CHECK_RC(kc_render_options_set_params_json(opts, "{", 1), KC_RESULT_JSON);
+    CHECK_OK(kc_render_options_free(opts));
+
+    CHECK_OK(kc_engine_free(engine));
+    CHECK_OK(kc_chart_free(chart));
+}
+
+/* The upload check of image archives. */
+static void test_upload_image(void) {
+    static const struct {
+        const char *file;
+        kc_verdict verdict;
+        const char *needle;
+    } cases[] = {
+        {"fixtures/uploads/images/docker-save-25.tar", KC_VERDICT_ACCEPTED,
+         "\"images\":[\"registry.example.com/kaapana/totalsegmentator:2.4\"]"},
+        {"fixtures/uploads/images/absolute-path.tar", KC_VERDICT_REJECTED,
+         "\"rule\":\"image.absolute-path\""},
+        {"fixtures/uploads/images/not-a-tar.tar", KC_VERDICT_REJECTED, "\"verdict\":\"rejected\""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char path[4096];
+        size_t len = 0, out_len = 0;
+        char *out = NULL;
+        kc_verdict v = KC_VERDICT_ACCEPTED;
+        path_of(path, sizeof path, root, cases[i].file);
+        char *bytes = read_file(path, &len);
+        CHECK(bytes != NULL);
+        CHECK_OK(kc_upload_check_image((const uint8_t *)bytes, len, &v, &out, &out_len));
+        CHECK(v == cases[i].verdict);
+        CHECK(out != NULL && strlen(out) == out_len && strstr(out, cases[i].needle) != NULL);
+        if (out && !strstr(out, cases[i].needle)) {
+            fprintf(stderr, "%s: %s\n", cases[i].file, out);
+        }
+        kc_string_free(out);
+        /* The verdict alone. */
+        v = KC_VERDICT_ACCEPTED;
+        CHECK_OK(kc_upload_check_image((const uint8_t *)bytes, len, &v, NULL, NULL));
+        CHECK(v == cases[i].verdict);
+        free(bytes);
+    }
+    kc_verdict v = KC_VERDICT_ACCEPTED;
+    CHECK_OK(kc_upload_check_image(NULL, 0, &v, NULL, NULL)); /* empty: rejected */
+    CHECK(v == KC_VERDICT_REJECTED);
+    CHECK_RC(kc_upload_check_image(NULL, 5, &v, NULL, NULL), KC_RESULT_NULL_ARGUMENT);
+    CHECK(v == KC_VERDICT_REJECTED); /* fails closed */
+}
+
 int main(int argc, char **argv) {
     if (argc != 3) {
         fprintf(stderr, "usage: %s REPO_ROOT EXPECTED_DIR\n", argv[0]);
@@ -622,6 +739,8 @@ int main(int argc, char **argv) {
     test_invalid_utf8();
     test_null_and_handles();
     test_deterministic();
+    test_extension_params();
+    test_upload_image();
     test_threads(rounds);
     /* Every handle and string the tests made was freed. */
     CHECK(kc_live_objects() == 0);
