@@ -70,6 +70,14 @@ class Library:
             "kc_render_json": ([h, h, h, POINTER(c_void_p), POINTER(c_size_t)], res),
             "kc_render_template": ([h, h, h, POINTER(c_void_p), POINTER(c_size_t)], res),
             "kc_string_free": ([c_void_p], res),
+            "kc_render_options_add_param": ([h, c_char_p], res),
+            "kc_render_options_set_params_json": ([h, c_char_p, c_size_t], res),
+            "kc_render_options_set_platform_globals": ([h, c_char_p, c_size_t], res),
+            "kc_chart_extension_params": ([h, POINTER(c_void_p), POINTER(c_size_t)], res),
+            "kc_chart_validate_params": ([h, c_char_p, c_size_t, POINTER(c_void_p),
+                                          POINTER(c_size_t)], res),
+            "kc_upload_check_image": ([c_char_p, c_size_t, POINTER(c_int), POINTER(c_void_p),
+                                       POINTER(c_size_t)], res),
         }
         for name, (args, ret) in sigs.items():
             f = getattr(lib, name)
@@ -111,6 +119,28 @@ class Library:
         finally:
             self._lib.kc_engine_options_free(opts)
         return Engine(self, handle)
+
+    def _string_call(self, fn, *args):
+        out, length = c_void_p(), c_size_t()
+        self.check(fn(*args, ctypes.byref(out), ctypes.byref(length)))
+        return self.take_string(out, length.value)
+
+    def extension_params(self, chart):
+        """The chart's extension_params, in the order of its values.yaml."""
+        return json.loads(self._string_call(self._lib.kc_chart_extension_params, chart.handle))
+
+    def validate_params(self, chart, submission):
+        """Checks a submission (a dict); returns what templates will see."""
+        raw = json.dumps(submission).encode("utf-8")
+        return json.loads(self._string_call(self._lib.kc_chart_validate_params, chart.handle,
+                                            raw, len(raw)))
+
+    def check_image_upload(self, data):
+        """(verdict, report) of an uploaded image archive (bytes)."""
+        verdict = c_int()
+        text = self._string_call(self._lib.kc_upload_check_image, data, len(data),
+                                 ctypes.byref(verdict))
+        return ("accepted", "rejected")[verdict.value], json.loads(text)
 
     def load_chart(self, path):
         handle = c_void_p()
@@ -175,13 +205,31 @@ class Engine(Handle):
         finally:
             lib.kc_render_options_free(opts)
 
+    @staticmethod
+    def _params_layer(lib, params, platform_globals):
+        """The extension params layer (params: a dict as the UI posts it)."""
+        if params is None:
+            return None
+
+        def extra(opts):
+            raw = json.dumps(params).encode("utf-8")
+            lib.check(lib.kc_render_options_set_params_json(opts, raw, len(raw)))
+            if platform_globals is not None:
+                g = platform_globals.encode("utf-8")
+                lib.check(lib.kc_render_options_set_platform_globals(opts, g, len(g)))
+        return extra
+
     def render_json(self, chart, values=None, sets=None, release="release-name",
-                    namespace="default"):
+                    namespace="default", params=None, platform_globals=None):
         """{path: manifest} of every template (kc_render_json)."""
-        text = self._render(self.lib.kc_render_json, chart, values, sets, release, namespace)
+        extra = self._params_layer(self.lib, params, platform_globals)
+        text = self._render(self.lib.kc_render_json, chart, values, sets, release, namespace,
+                            extra)
         return json.loads(text)["manifests"]
 
     def render_template(self, chart, values=None, sets=None, release="release-name",
-                        namespace="default"):
+                        namespace="default", params=None, platform_globals=None):
         """The `helm template` stream (kc_render_template)."""
-        return self._render(self.lib.kc_render_template, chart, values, sets, release, namespace)
+        extra = self._params_layer(self.lib, params, platform_globals)
+        return self._render(self.lib.kc_render_template, chart, values, sets, release,
+                            namespace, extra)

@@ -38,6 +38,35 @@ def main():
         stream = engine.render_template(chart, release="demo")
         assert stream.startswith("---\n# Source: "), stream[:80]
 
+    # A Kaapana extension: its params, a submission checked, a render with it.
+    with lib.engine() as engine, \
+            lib.load_chart(REPO / "kaapana-chart-ffi/tests/charts/extension") as chart:
+        declared = lib.extension_params(chart)["params"]
+        print("  extension_params:", ", ".join(f"{p['key']} ({p['type']})" for p in declared))
+        assert [p["key"] for p in declared] == ["task_ids", "single_execution", "mode"]
+        submission = {"task_ids": ["lungs", "liver"], "single_execution": True}
+        resolved = lib.validate_params(chart, submission)
+        assert resolved == {"task_ids": "lungs,liver", "single_execution": True,
+                            "mode": "fast"}, resolved
+        try:
+            lib.validate_params(chart, {"mode": "slow"})
+        except kc.KcError as e:
+            assert e.name == "invalid_argument", vars(e)
+        else:
+            raise AssertionError("mode=slow is not a choice")
+        out = engine.render_json(chart, params=submission,
+                                 platform_globals="global:\n  admin_namespace: admin\n")
+        cm = out["demo-workflow/templates/configmap.yaml"]
+        assert 'TASK_IDS: "lungs,liver"' in cm and "namespace: admin" in cm, cm
+
+    # The upload check of an image archive.
+    for name, want in [("docker-save-25.tar", "accepted"), ("absolute-path.tar", "rejected")]:
+        verdict, report = lib.check_image_upload(
+            (REPO / "fixtures/uploads/images" / name).read_bytes())
+        rules = [f["rule"] for f in report["findings"]]
+        print(f"  upload {name}: {verdict} {rules} {report['images']}")
+        assert verdict == want == report["verdict"], report
+
     # A chart from archive bytes, e.g. an upload.
     tgz = (REPO / "fixtures/charts/nested-tgz/charts/mid-0.2.0.tgz").read_bytes()
     with lib.engine() as engine, lib.load_archive(tgz) as chart:
