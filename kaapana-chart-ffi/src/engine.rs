@@ -236,9 +236,9 @@ pub unsafe extern "C" fn kc_engine_options_set_kube_version(
     opts: *mut kc_engine_options,
     version: *const c_char,
 ) -> kc_result {
-    // SAFETY: the caller promises `version` is NULL or NUL-terminated.
-    let version = unsafe { crate::args::opt_c_str(version, "version") };
     with_options(opts, |o| {
+        // SAFETY: the caller promises `version` is NULL or NUL-terminated.
+        let version = unsafe { crate::args::opt_c_str(version, "version") };
         let version = version?;
         if let Some(v) = version {
             KubeVersion::parse(v)?;
@@ -260,9 +260,9 @@ pub unsafe extern "C" fn kc_engine_options_add_api_version(
     opts: *mut kc_engine_options,
     version: *const c_char,
 ) -> kc_result {
-    // SAFETY: the caller promises `version` is NULL or NUL-terminated.
-    let version = unsafe { c_str(version, "version") };
     with_options(opts, |o| {
+        // SAFETY: the caller promises `version` is NULL or NUL-terminated.
+        let version = unsafe { c_str(version, "version") };
         o.api_versions.push(version?.to_owned());
         Ok(())
     })

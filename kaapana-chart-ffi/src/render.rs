@@ -160,9 +160,9 @@ pub unsafe extern "C" fn kc_render_options_add_values(
     text: *const c_char,
     len: usize,
 ) -> kc_result {
-    // SAFETY: the caller promises `len` readable bytes at `text`.
-    let t = unsafe { crate::args::text(text, len, "text") }.map(str::to_owned);
     with_options(opts, |o| {
+        // SAFETY: the caller promises `len` readable bytes at `text`.
+        let t = unsafe { crate::args::text(text, len, "text") }.map(str::to_owned);
         o.values.push(t?);
         Ok(())
     })
@@ -183,9 +183,9 @@ pub unsafe extern "C" fn kc_render_options_add_set(
     kind: u32,
     expr: *const c_char,
 ) -> kc_result {
-    // SAFETY: the caller promises `expr` is NULL or NUL-terminated.
-    let expr = unsafe { c_str(expr, "expr") }.map(str::to_owned);
     with_options(opts, |o| {
+        // SAFETY: the caller promises `expr` is NULL or NUL-terminated.
+        let expr = unsafe { c_str(expr, "expr") }.map(str::to_owned);
         let expr = expr?;
         let list = match kind {
             0 => &mut o.set.values,
@@ -212,9 +212,9 @@ pub unsafe extern "C" fn kc_render_options_set_release_name(
     opts: *mut kc_render_options,
     name: *const c_char,
 ) -> kc_result {
-    // SAFETY: the caller promises `name` is NULL or NUL-terminated.
-    let name = unsafe { c_str(name, "name") }.map(str::to_owned);
     with_options(opts, |o| {
+        // SAFETY: the caller promises `name` is NULL or NUL-terminated.
+        let name = unsafe { c_str(name, "name") }.map(str::to_owned);
         o.release.name = name?;
         Ok(())
     })
@@ -231,9 +231,9 @@ pub unsafe extern "C" fn kc_render_options_set_namespace(
     opts: *mut kc_render_options,
     namespace: *const c_char,
 ) -> kc_result {
-    // SAFETY: the caller promises `namespace` is NULL or NUL-terminated.
-    let namespace = unsafe { c_str(namespace, "namespace") }.map(str::to_owned);
     with_options(opts, |o| {
+        // SAFETY: the caller promises `namespace` is NULL or NUL-terminated.
+        let namespace = unsafe { c_str(namespace, "namespace") }.map(str::to_owned);
         o.release.namespace = namespace?;
         Ok(())
     })
@@ -325,9 +325,9 @@ pub unsafe extern "C" fn kc_render_options_add_show_only(
     opts: *mut kc_render_options,
     pattern: *const c_char,
 ) -> kc_result {
-    // SAFETY: the caller promises `pattern` is NULL or NUL-terminated.
-    let pattern = unsafe { c_str(pattern, "pattern") }.map(str::to_owned);
     with_options(opts, |o| {
+        // SAFETY: the caller promises `pattern` is NULL or NUL-terminated.
+        let pattern = unsafe { c_str(pattern, "pattern") }.map(str::to_owned);
         o.stream.show_only.push(pattern?);
         Ok(())
     })
@@ -353,9 +353,9 @@ pub unsafe extern "C" fn kc_render_options_add_param(
     opts: *mut kc_render_options,
     expr: *const c_char,
 ) -> kc_result {
-    // SAFETY: the caller promises `expr` is NULL or NUL-terminated.
-    let expr = unsafe { c_str(expr, "expr") };
     with_options(opts, |o| {
+        // SAFETY: the caller promises `expr` is NULL or NUL-terminated.
+        let expr = unsafe { c_str(expr, "expr") };
         let one = Submission::from_params([expr?])?;
         let sub = o.params.get_or_insert_with(Submission::new);
         for (k, v) in one.iter() {
@@ -380,9 +380,9 @@ pub unsafe extern "C" fn kc_render_options_set_params_json(
     json: *const c_char,
     len: usize,
 ) -> kc_result {
-    // SAFETY: the caller promises `len` readable bytes at `json`.
-    let json = unsafe { crate::args::text(json, len, "json") };
     with_options(opts, |o| {
+        // SAFETY: the caller promises `len` readable bytes at `json`.
+        let json = unsafe { crate::args::text(json, len, "json") };
         o.params = Some(Submission::from_json(json?)?);
         Ok(())
     })
@@ -402,9 +402,9 @@ pub unsafe extern "C" fn kc_render_options_set_platform_globals(
     text: *const c_char,
     len: usize,
 ) -> kc_result {
-    // SAFETY: the caller promises `len` readable bytes at `text`.
-    let t = unsafe { crate::args::text(text, len, "text") }.map(str::to_owned);
     with_options(opts, |o| {
+        // SAFETY: the caller promises `len` readable bytes at `text`.
+        let t = unsafe { crate::args::text(text, len, "text") }.map(str::to_owned);
         o.platform_globals = Some(t?);
         Ok(())
     })
