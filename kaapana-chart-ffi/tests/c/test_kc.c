@@ -14,6 +14,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -525,7 +526,7 @@ struct shared {
     const char *want;
     size_t want_len;
     int rounds;
-    int bad;
+    atomic_int bad;
 };
 
 static void *render_many(void *arg) {
@@ -535,14 +536,14 @@ static void *render_many(void *arg) {
         size_t len = 0;
         if (kc_render_template(s->engine, s->chart, s->opts, &out, &len) != KC_RESULT_OK ||
             len != s->want_len || memcmp(out, s->want, len) != 0) {
-            __atomic_add_fetch(&s->bad, 1, __ATOMIC_SEQ_CST);
+            atomic_fetch_add(&s->bad, 1);
         }
         kc_string_free(out);
         /* A failing call on this thread sets only this thread's error. */
         kc_chart *none = NULL;
         if (kc_chart_load_path("/nonexistent/kc", &none) != KC_RESULT_IO ||
             strstr(last_message(), "/nonexistent/kc") == NULL) {
-            __atomic_add_fetch(&s->bad, 1, __ATOMIC_SEQ_CST);
+            atomic_fetch_add(&s->bad, 1);
         }
     }
     return NULL;
@@ -557,11 +558,11 @@ static void run_threads(const char *what, struct shared *s) {
     for (int i = 0; i < THREADS; i++) {
         pthread_join(t[i], NULL);
     }
-    if (s->bad != 0) {
-        fprintf(stderr, "%s: %d of %d concurrent renders differed\n", what, s->bad,
+    if (atomic_load(&s->bad) != 0) {
+        fprintf(stderr, "%s: %d of %d concurrent renders differed\n", what, atomic_load(&s->bad),
                 THREADS * s->rounds);
     }
-    CHECK(s->bad == 0);
+    CHECK(atomic_load(&s->bad) == 0);
 }
 
 static void test_threads(int rounds) {
