@@ -16,6 +16,9 @@ use kaapana_chart::chart::dependencies::missing_dependencies;
 use kaapana_chart::chart::{loader, Chart};
 use kaapana_chart::{values_from_yaml, Engine, Error, ErrorKind, Release, TemplateFile, Value};
 
+#[path = "cli/params.rs"]
+mod params;
+
 #[derive(Parser)]
 #[command(
     name = "kaapana-chart",
@@ -66,6 +69,14 @@ enum Command {
         /// Output format.
         #[arg(short, long, value_enum, default_value_t = Output::Json)]
         output: Output,
+    },
+    /// List the `extension_params` a Kaapana extension chart declares.
+    Params {
+        /// A chart folder or `.tgz` archive.
+        chart: String,
+        /// Output format.
+        #[arg(short, long, value_enum, default_value = "table")]
+        output: params::ParamsOutput,
     },
     /// Render a template fixture (values, a line `---`, the template) as
     /// Helm would, and print the output.
@@ -135,6 +146,14 @@ struct RenderArgs {
     /// Disable the values.schema.json validation.
     #[arg(long = "skip-schema-validation")]
     skip_schema_validation: bool,
+    /// Set a Kaapana extension parameter (`extension_params`) as the UI
+    /// would: becomes `global.KEY` (can specify multiple).
+    #[arg(long = "param", value_name = "KEY=VALUE")]
+    param: Vec<String>,
+    /// The platform's globals (YAML or JSON: `helm get values --all` of the
+    /// admin release, or the globals map), layered under the parameters.
+    #[arg(long = "globals", value_name = "FILE")]
+    globals: Option<String>,
     /// Print load and render times on stderr.
     #[arg(long)]
     timings: bool,
@@ -224,6 +243,13 @@ fn main() -> ExitCode {
             }
         },
         Command::RenderFixture { case } => render_fixture(&case),
+        Command::Params { chart, output } => match params::run(&chart, output) {
+            Ok(text) => write_stdout(&text),
+            Err(e) => {
+                eprintln!("Error: {e:#}");
+                ExitCode::from(1)
+            }
+        },
     }
 }
 
@@ -416,6 +442,7 @@ fn render(
     let engine = engine(opts)?;
     let user = user_values(opts)?;
     let chart = load_chart(chart)?;
+    let user = params::with_params(&chart, &opts.param, opts.globals.as_deref(), user)?;
     t.mark("load");
     let out = engine.render_chart(&chart, &user, &release(name, revision, opts))?;
     t.mark("render");
@@ -433,6 +460,7 @@ fn template(
     let engine = engine(opts)?;
     let user = user_values(opts)?;
     let chart = load_chart(chart)?;
+    let user = params::with_params(&chart, &opts.param, opts.globals.as_deref(), user)?;
     t.mark("load");
     let missing = missing_dependencies(&chart);
     if !missing.is_empty() {

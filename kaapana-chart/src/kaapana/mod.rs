@@ -8,3 +8,4 @@
 //! `extension_params` a chart declares into `global.<key>` values.
 
 pub mod params;
+pub mod release;

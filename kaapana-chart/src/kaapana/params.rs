@@ -493,6 +493,51 @@ impl ExtensionParams {
         Ok(Value::from_iter([("global", Value::Map(global))]))
     }
 
+    /// The platform globals that [`ExtensionParams::values_for`] replaces
+    /// for this chart, sorted: keys of `globals` that the chart's own
+    /// non-empty string/list globals or a declared parameter also set (as
+    /// in Kaapana, where both are passed after the platform's). A chart that
+    /// shadows `admin_namespace` or `services_namespace` this way sees
+    /// another namespace than the platform's, which an upload check should
+    /// know about.
+    ///
+    /// ```
+    /// use kaapana_chart::kaapana::params::ExtensionParams;
+    /// use kaapana_chart::values_from_yaml;
+    ///
+    /// let chart = values_from_yaml(
+    ///     "global:\n  admin_namespace: mine\n  port: 1\nextension_params:\n  services_namespace: {type: string}\n",
+    /// ).unwrap();
+    /// let globals = values_from_yaml(
+    ///     "global:\n  admin_namespace: admin\n  services_namespace: services\n  port: 2\n",
+    /// ).unwrap();
+    /// let params = ExtensionParams::from_values(&chart).unwrap();
+    /// assert_eq!(params.shadowed_globals(&globals).unwrap(), ["admin_namespace", "services_namespace"]);
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// Globals that are not a map (as [`ExtensionParams::values_for`]).
+    pub fn shadowed_globals(&self, globals: &Value) -> Result<Vec<String>> {
+        let platform = platform_globals(globals)?;
+        let mut out: Vec<String> = self
+            .chart_globals
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .chain(
+                self.params
+                    .iter()
+                    .filter(|p| p.kind.takes_value())
+                    .map(|p| p.key.as_str()),
+            )
+            .filter(|k| platform.contains_key(k))
+            .map(str::to_owned)
+            .collect();
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+
     /// The submissions worth rendering to see every branch a parameter can
     /// open: the defaults first, then — one parameter changed at a time —
     /// each `list_single` choice, each bool both ways, each `list_multi`

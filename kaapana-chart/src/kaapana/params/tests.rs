@@ -561,3 +561,20 @@ fn table_lists_every_param() {
         .iter()
         .any(|l| l.starts_with("task_ids") && l.contains("total,lungs,liver")));
 }
+
+#[test]
+fn shadowed_globals_name_what_the_chart_replaces() {
+    let p = params(
+        "global:\n  label: x\n  empty: \"\"\n  flag: true\nextension_params:\n  admin_namespace: {type: string}\n  d: {type: doc}\n",
+    );
+    let globals = values_from_yaml(
+        "global:\n  label: y\n  empty: z\n  flag: false\n  admin_namespace: admin\n  d: 1\n  preinstall_extensions: []\n",
+    )
+    .unwrap();
+    assert_eq!(
+        p.shadowed_globals(&globals).unwrap(),
+        ["admin_namespace", "label"]
+    );
+    assert!(p.shadowed_globals(&Value::Nil).unwrap().is_empty());
+    assert!(p.shadowed_globals(&Value::from("x")).is_err());
+}
