@@ -164,18 +164,21 @@ extern "C" {
 
 /**
  * Lists the `extension_params` a Kaapana extension chart declares in its
- * `values.yaml`, in the order of the file, as JSON text:
+ * `values.yaml`, as JSON text, byte for byte what `kaapana-chart params
+ * --output json` prints (two-space indented, keys sorted, a final
+ * newline):
  *
  * ```text
- * {"params": [{"choices": ["a", "b"] | null, "default": ... | null,
+ * {"chart": "nnunet-workflow", "multi_installable": false,
+ *  "params": [{"choices": ["a", "b"] | null, "default": ... | null,
  *              "definition": "Label" | null, "help": "Tooltip" | null,
  *              "key": "mode", "required": false, "takes_value": true,
- *              "type": "list_single"}, ...],
- *  "suffix_param_key": "..." | null}
+ *              "type": "list_single"}, ...],   (in the order of the file)
+ *  "suffix_param_key": "..." | null,
+ *  "variants": ["defaults", "global.mode=b", ...]}
  * ```
  *
- * (compact, keys of each object sorted). A chart without the block gives
- * `{"params":[],"suffix_param_key":null}`. A block Kaapana could not use
+ * A chart without the block lists no params. A block Kaapana could not use
  * (an unknown type, a default that is not a choice, …) gives
  * `KC_RESULT_INVALID_ARGUMENT` naming the parameter.
  *
@@ -469,12 +472,13 @@ enum kc_result kc_render_json(const struct kc_engine *engine,
  * Adds an extension param as Kaapana's `--param` does: `"key=value"`, a
  * NUL-terminated UTF-8 string (for a `list_multi`, the choices joined by
  * `,`; for a bool, `true` or `false`). A later value for the same key
- * wins. Once any param is given (here or with
- * [`kc_render_options_set_params_json`]), renders add the Kaapana params
- * layer: the chart's `extension_params` resolved against the submission
- * (defaults filled in, every value checked) and placed under `global.`,
- * over the platform globals, after the values documents and before the
- * `--set` expressions. An expression without `=` gives
+ * wins. Once any param (here or with
+ * [`kc_render_options_set_params_json`]) or platform globals are given,
+ * renders add the Kaapana params layer, as `kaapana-chart --param
+ * --globals` does: the chart's `extension_params` resolved against the
+ * submission (defaults filled in, every value checked) under `global.`,
+ * over the platform globals, and under everything else (values documents
+ * and `--set` expressions win). An expression without `=` gives
  * `KC_RESULT_INVALID_ARGUMENT`; values are checked against the chart when
  * rendering.
  *
@@ -590,7 +594,8 @@ enum kc_result kc_render_options_set_params_json(struct kc_render_options *opts,
  * The platform's globals under the params layer (YAML or JSON text of
  * `len` bytes of UTF-8): either values with a `global:` key, as `helm get
  * values --all` of Kaapana's admin chart prints them, or the globals map
- * itself. Used only with params; parsed when rendering.
+ * itself (`kaapana-chart --globals`). Adds the params layer (see
+ * [`kc_render_options_add_param`]); parsed when rendering.
  *
  * # Safety
  *

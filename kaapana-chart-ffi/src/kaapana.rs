@@ -3,61 +3,88 @@
 
 use std::ffi::c_char;
 
-use kaapana_chart::kaapana::params::{ExtensionParams, Param, ParamKind, Submission};
+use kaapana_chart::chart::Chart;
+use kaapana_chart::kaapana::params::{ExtensionParams, ParamKind, Submission};
+use kaapana_chart::kaapana::release::is_multi_installable;
 use kaapana_chart::{to_json, Error, JsonStyle, Value};
 
 use crate::args::{text, Out};
 use crate::error::{boundary, kc_result};
 use crate::handles;
 
-/// A parameter as JSON (see [`kc_chart_extension_params`]).
-fn param_value(p: &Param) -> Value {
-    let strings = |v: &[String]| Value::list(v.iter().map(|s| Value::from(s.as_str())).collect());
-    let (default, choices) = match &p.kind {
-        ParamKind::String { default } => (default.as_deref().map(Value::from), None),
-        ParamKind::Bool { default } => (default.map(Value::Bool), None),
-        ParamKind::ListSingle { choices, default } => {
-            (default.as_deref().map(Value::from), Some(strings(choices)))
-        }
-        ParamKind::ListMulti { choices, default } => {
-            (default.as_deref().map(strings), Some(strings(choices)))
-        }
-        _ => (None, None),
-    };
+/// The listing `kaapana-chart params --output json` prints: the chart,
+/// whether it may be installed more than once, the params in the order of
+/// `values.yaml`, and the labels of the variants the upload check renders.
+pub(crate) fn params_json(chart: &Chart, params: &ExtensionParams) -> Result<String, Error> {
     let opt = |s: &Option<String>| s.as_deref().map_or(Value::Nil, Value::from);
-    Value::from_iter([
-        ("key", Value::from(p.key.as_str())),
-        ("type", Value::from(p.type_name.as_str())),
-        ("takes_value", Value::Bool(p.kind.takes_value())),
-        ("required", Value::Bool(p.required)),
-        ("default", default.unwrap_or(Value::Nil)),
-        ("choices", choices.unwrap_or(Value::Nil)),
-        ("definition", opt(&p.definition)),
-        ("help", opt(&p.help)),
-    ])
-}
-
-/// `{"params": [...], "suffix_param_key": ...}` of a chart.
-pub(crate) fn params_json(params: &ExtensionParams) -> Result<String, Error> {
-    let list = Value::list(params.params().iter().map(param_value).collect());
-    let suffix = params.suffix_param_key().map_or(Value::Nil, Value::from);
-    let doc = Value::from_iter([("params", list), ("suffix_param_key", suffix)]);
-    to_json(&doc, JsonStyle::Raw)
+    let strings = |v: &[String]| Value::list(v.iter().map(|s| Value::from(s.as_str())).collect());
+    let list: Vec<Value> = params
+        .params()
+        .iter()
+        .map(|p| {
+            let (default, choices) = match &p.kind {
+                ParamKind::String { default } => (opt(default), Value::Nil),
+                ParamKind::Bool { default } => {
+                    (default.map_or(Value::Nil, Value::Bool), Value::Nil)
+                }
+                ParamKind::ListSingle { choices, default } => (opt(default), strings(choices)),
+                ParamKind::ListMulti { choices, default } => (
+                    default.as_deref().map_or(Value::Nil, strings),
+                    strings(choices),
+                ),
+                _ => (Value::Nil, Value::Nil),
+            };
+            Value::from_iter([
+                ("key", Value::from(p.key.as_str())),
+                ("type", Value::from(p.type_name.as_str())),
+                ("takes_value", Value::Bool(p.kind.takes_value())),
+                ("default", default),
+                ("choices", choices),
+                ("required", Value::Bool(p.required)),
+                ("definition", opt(&p.definition)),
+                ("help", opt(&p.help)),
+            ])
+        })
+        .collect();
+    let variants: Vec<Value> = params
+        .variants()
+        .into_iter()
+        .map(|v| Value::from(v.label))
+        .collect();
+    let doc = Value::from_iter([
+        ("chart", Value::from(chart.metadata.name.as_str())),
+        (
+            "multi_installable",
+            Value::Bool(is_multi_installable(chart)),
+        ),
+        (
+            "suffix_param_key",
+            params.suffix_param_key().map_or(Value::Nil, Value::from),
+        ),
+        ("params", Value::list(list)),
+        ("variants", Value::list(variants)),
+    ]);
+    let mut text = to_json(&doc, JsonStyle::Pretty)?;
+    text.push('\n');
+    Ok(text)
 }
 
 /// Lists the `extension_params` a Kaapana extension chart declares in its
-/// `values.yaml`, in the order of the file, as JSON text:
+/// `values.yaml`, as JSON text, byte for byte what `kaapana-chart params
+/// --output json` prints (two-space indented, keys sorted, a final
+/// newline):
 ///
 /// ```text
-/// {"params": [{"choices": ["a", "b"] | null, "default": ... | null,
+/// {"chart": "nnunet-workflow", "multi_installable": false,
+///  "params": [{"choices": ["a", "b"] | null, "default": ... | null,
 ///              "definition": "Label" | null, "help": "Tooltip" | null,
 ///              "key": "mode", "required": false, "takes_value": true,
-///              "type": "list_single"}, ...],
-///  "suffix_param_key": "..." | null}
+///              "type": "list_single"}, ...],   (in the order of the file)
+///  "suffix_param_key": "..." | null,
+///  "variants": ["defaults", "global.mode=b", ...]}
 /// ```
 ///
-/// (compact, keys of each object sorted). A chart without the block gives
-/// `{"params":[],"suffix_param_key":null}`. A block Kaapana could not use
+/// A chart without the block lists no params. A block Kaapana could not use
 /// (an unknown type, a default that is not a choice, …) gives
 /// `KC_RESULT_INVALID_ARGUMENT` naming the parameter.
 ///
@@ -81,7 +108,7 @@ pub unsafe extern "C" fn kc_chart_extension_params(
         let out_len = unsafe { Out::optional(out_len, 0) };
         let chart = handles::chart(chart, "chart")?;
         let params = ExtensionParams::from_chart(&chart)?;
-        let (ptr, len) = handles::give_string(params_json(&params)?);
+        let (ptr, len) = handles::give_string(params_json(&chart, &params)?);
         out.set(ptr);
         if let Some(l) = out_len {
             l.set(len);

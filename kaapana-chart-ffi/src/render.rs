@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::ffi::c_char;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use kaapana_chart::chart::coalesce::ValueOptions;
+use kaapana_chart::chart::coalesce::{merge_user_values, ValueOptions};
 use kaapana_chart::chart::dependencies::missing_dependencies;
 use kaapana_chart::chart::Chart;
 use kaapana_chart::kaapana::params::{ExtensionParams, Submission};
@@ -62,8 +62,8 @@ pub(crate) struct RenderOptions {
 impl RenderOptions {
     /// The user's values, merged in Helm's order (values texts in order,
     /// then `--set-json`, `--set`, `--set-string`, `--set-file`,
-    /// `--set-literal`), with the extension params layer (if any params were
-    /// given) after the values texts.
+    /// `--set-literal`), over the extension params layer if params were
+    /// given.
     fn user_values(&self, chart: &Chart) -> Result<Value, Error> {
         let mut files = Vec::with_capacity(self.values.len());
         for (i, text) in self.values.iter().enumerate() {
@@ -75,24 +75,11 @@ impl RenderOptions {
             })?;
             files.push(v);
         }
-        if let Some(submission) = &self.params {
-            let globals = match &self.platform_globals {
-                Some(text) => values_from_yaml(text).map_err(|e| {
-                    Error::new(
-                        ErrorKind::Yaml,
-                        format!("failed to parse the platform globals: {}", e.message()),
-                    )
-                })?,
-                None => Value::Nil,
-            };
-            let params = ExtensionParams::from_chart(chart)?;
-            files.push(params.values_for(submission, &globals)?);
-        }
         let options = ValueOptions {
             value_files: files,
             ..self.set.clone()
         };
-        options.merge(&|path| {
+        let user = options.merge(&|path| {
             let bytes = std::fs::read(path).map_err(|e| {
                 let why = match e.kind() {
                     std::io::ErrorKind::NotFound => "no such file or directory".to_owned(),
@@ -102,7 +89,30 @@ impl RenderOptions {
                 Error::new(ErrorKind::Io, format!("open {path}: {why}"))
             })?;
             Ok(Value::from(String::from_utf8_lossy(&bytes).into_owned()))
-        })
+        })?;
+        self.with_params(chart, user)
+    }
+
+    /// The Kaapana params layer under `user` (as `kaapana-chart --param
+    /// --globals` layers it: the explicit values win), if params or
+    /// platform globals were given.
+    fn with_params(&self, chart: &Chart, user: Value) -> Result<Value, Error> {
+        if self.params.is_none() && self.platform_globals.is_none() {
+            return Ok(user);
+        }
+        let declared = ExtensionParams::from_chart(chart)?;
+        let globals = match &self.platform_globals {
+            Some(text) => values_from_yaml(text).map_err(|e| {
+                Error::new(
+                    ErrorKind::Yaml,
+                    format!("failed to parse the platform globals: {}", e.message()),
+                )
+            })?,
+            None => Value::Nil,
+        };
+        let submission = self.params.clone().unwrap_or_default();
+        let kaapana = declared.values_for(&submission, &globals)?;
+        merge_user_values(&[kaapana, user])
     }
 }
 
@@ -336,12 +346,13 @@ pub unsafe extern "C" fn kc_render_options_add_show_only(
 /// Adds an extension param as Kaapana's `--param` does: `"key=value"`, a
 /// NUL-terminated UTF-8 string (for a `list_multi`, the choices joined by
 /// `,`; for a bool, `true` or `false`). A later value for the same key
-/// wins. Once any param is given (here or with
-/// [`kc_render_options_set_params_json`]), renders add the Kaapana params
-/// layer: the chart's `extension_params` resolved against the submission
-/// (defaults filled in, every value checked) and placed under `global.`,
-/// over the platform globals, after the values documents and before the
-/// `--set` expressions. An expression without `=` gives
+/// wins. Once any param (here or with
+/// [`kc_render_options_set_params_json`]) or platform globals are given,
+/// renders add the Kaapana params layer, as `kaapana-chart --param
+/// --globals` does: the chart's `extension_params` resolved against the
+/// submission (defaults filled in, every value checked) under `global.`,
+/// over the platform globals, and under everything else (values documents
+/// and `--set` expressions win). An expression without `=` gives
 /// `KC_RESULT_INVALID_ARGUMENT`; values are checked against the chart when
 /// rendering.
 ///
@@ -391,7 +402,8 @@ pub unsafe extern "C" fn kc_render_options_set_params_json(
 /// The platform's globals under the params layer (YAML or JSON text of
 /// `len` bytes of UTF-8): either values with a `global:` key, as `helm get
 /// values --all` of Kaapana's admin chart prints them, or the globals map
-/// itself. Used only with params; parsed when rendering.
+/// itself (`kaapana-chart --globals`). Adds the params layer (see
+/// [`kc_render_options_add_param`]); parsed when rendering.
 ///
 /// # Safety
 ///
