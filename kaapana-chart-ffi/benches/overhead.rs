@@ -111,11 +111,20 @@ fn main() -> ExitCode {
         time(&mut c_json);
     }
     let (mut rt, mut ct, mut rr, mut cj) = (vec![], vec![], vec![], vec![]);
-    for _ in 0..rounds {
-        rt.push(time(&mut rust_template));
-        ct.push(time(&mut c_template));
-        rr.push(time(&mut rust_render));
-        cj.push(time(&mut c_json));
+    // Alternating which path goes first cancels order effects (caches,
+    // frequency scaling, other processes).
+    for round in 0..rounds {
+        if round % 2 == 0 {
+            rt.push(time(&mut rust_template));
+            ct.push(time(&mut c_template));
+            rr.push(time(&mut rust_render));
+            cj.push(time(&mut c_json));
+        } else {
+            cj.push(time(&mut c_json));
+            rr.push(time(&mut rust_render));
+            ct.push(time(&mut c_template));
+            rt.push(time(&mut rust_template));
+        }
     }
     let (rt, ct, rr, cj) = (median(rt), median(ct), median(rr), median(cj));
     let pct = |c: Duration, r: Duration| (c.as_secs_f64() / r.as_secs_f64() - 1.0) * 100.0;
