@@ -16,8 +16,12 @@ use kaapana_chart::chart::dependencies::missing_dependencies;
 use kaapana_chart::chart::{loader, Chart};
 use kaapana_chart::{values_from_yaml, Engine, Error, ErrorKind, Release, TemplateFile, Value};
 
+#[path = "cli/build.rs"]
+mod build;
 #[path = "cli/params.rs"]
 mod params;
+#[path = "cli/tree.rs"]
+mod tree;
 
 #[derive(Parser)]
 #[command(
@@ -84,6 +88,14 @@ enum Command {
         /// The fixture file (see fixtures/README.md).
         case: String,
     },
+    /// Print the chart tree Kaapana's build assembles from a source tree
+    /// (charts found by the name in their Chart.yaml, dependencies resolved
+    /// by name); subcharts their condition turns off are marked.
+    Tree(tree::TreeArgs),
+    /// Assemble a Kaapana source tree as Kaapana's build does: the root
+    /// chart and its collections as folders and reproducible `.tgz`
+    /// archives in --out; prints each archive's `sha256:<hex>`.
+    Build(build::BuildCmdArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -157,6 +169,17 @@ struct RenderArgs {
     /// Print load and render times on stderr.
     #[arg(long)]
     timings: bool,
+    /// Resolve CHART by name from this Kaapana source tree (repeatable), in
+    /// memory, as `kaapana-chart build` assembles it.
+    #[arg(long = "source", value_name = "SRC")]
+    source: Vec<String>,
+    /// The build version for --source.
+    #[arg(
+        long = "source-version",
+        value_name = "VERSION",
+        default_value = "0.0.0"
+    )]
+    source_version: String,
 }
 
 /// `helm template`'s output flags.
@@ -243,13 +266,20 @@ fn main() -> ExitCode {
             }
         },
         Command::RenderFixture { case } => render_fixture(&case),
-        Command::Params { chart, output } => match params::run(&chart, output) {
-            Ok(text) => write_stdout(&text),
-            Err(e) => {
-                eprintln!("Error: {e:#}");
-                ExitCode::from(1)
-            }
-        },
+        Command::Params { chart, output } => print_or_fail(params::run(&chart, output)),
+        Command::Tree(args) => print_or_fail(tree::run(&args)),
+        Command::Build(args) => print_or_fail(build::run(&args)),
+    }
+}
+
+/// Prints a command's output, or its error with exit code 1.
+fn print_or_fail(result: Result<String, Error>) -> ExitCode {
+    match result {
+        Ok(text) => write_stdout(&text),
+        Err(e) => {
+            eprintln!("Error: {e:#}");
+            ExitCode::from(1)
+        }
     }
 }
 
@@ -347,7 +377,10 @@ impl Timings {
     }
 }
 
-fn load_chart(path: &str) -> Result<Chart, Error> {
+fn load_chart(path: &str, opts: &RenderArgs) -> Result<Chart, Error> {
+    if !opts.source.is_empty() {
+        return tree::resolve_source(&opts.source, path, &opts.source_version);
+    }
     loader::load(Path::new(path))
 }
 
@@ -441,7 +474,7 @@ fn render(
     let mut t = Timings::new(opts.timings);
     let engine = engine(opts)?;
     let user = user_values(opts)?;
-    let chart = load_chart(chart)?;
+    let chart = load_chart(chart, opts)?;
     let user = params::with_params(&chart, &opts.param, opts.globals.as_deref(), user)?;
     t.mark("load");
     let out = engine.render_chart(&chart, &user, &release(name, revision, opts))?;
@@ -459,7 +492,7 @@ fn template(
     let mut t = Timings::new(opts.timings);
     let engine = engine(opts)?;
     let user = user_values(opts)?;
-    let chart = load_chart(chart)?;
+    let chart = load_chart(chart, opts)?;
     let user = params::with_params(&chart, &opts.param, opts.globals.as_deref(), user)?;
     t.mark("load");
     let missing = missing_dependencies(&chart);

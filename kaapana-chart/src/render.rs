@@ -229,9 +229,13 @@ impl Engine {
     /// );
     /// ```
     pub fn check_kube_version(&self, chart: &Chart) -> Result<()> {
-        let kube = self.capabilities.kube_version().version();
+        // Helm checks the numbers only (`v1.27.2` for `v1.27.2-gke.100`,
+        // which a `>=1.20.0` range would reject as a pre-release) but names
+        // the version as given.
+        let kv = self.capabilities.kube_version();
+        let kube = kv.version();
         let wanted = &chart.metadata.kube_version;
-        if !wanted.is_empty() && !is_compatible_range(wanted, kube) {
+        if !wanted.is_empty() && !is_compatible_range(wanted, kv.normalized()) {
             return Err(Error::new(
                 ErrorKind::InvalidArgument,
                 format!(

@@ -8,6 +8,10 @@
 //! checked too: missing dependencies, `kubeVersion`, render, then
 //! [`kaapana_chart::manifest::template_output`] without hooks.
 //!
+//! A golden id ending in `+kube-<version>` was rendered by Helm with that
+//! `--kube-version` (the chart's `kube-versions` file lists them); the engine
+//! gets the same version through [`Capabilities::with_kube_version`].
+//!
 //! A `harness = false` test binary. `FIXTURE_FILTER=<substring>` (or
 //! positional arguments) selects goldens whose id (`<chart>@<set>`) contains
 //! the substring. The last line printed is `N passed, M failed`; the exit
@@ -20,6 +24,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use kaapana_chart::capabilities::Capabilities;
 use kaapana_chart::chart::coalesce::ValueOptions;
 use kaapana_chart::{values_from_yaml, Engine, Error, ErrorKind, Release};
 
@@ -52,7 +57,7 @@ const SDK_MISSING_DEPS: &str =
     "chart dependencies are missing; run dependency update/build first: ";
 
 /// `helm template`'s steps before and after the render, without hooks.
-fn stream(dir: &Path, set: Option<&str>) -> Result<String, String> {
+fn stream(dir: &Path, set: Option<&str>, kube: Option<&str>) -> Result<String, String> {
     let chart = kaapana_chart::chart::loader::load(dir).map_err(|e| e.to_string())?;
     let missing = kaapana_chart::chart::dependencies::missing_dependencies(&chart);
     if !missing.is_empty() {
@@ -61,7 +66,7 @@ fn stream(dir: &Path, set: Option<&str>) -> Result<String, String> {
             missing.join(", ")
         ));
     }
-    let engine = Engine::new();
+    let engine = engine(kube).map_err(|e| e.to_string())?;
     engine
         .check_kube_version(&chart)
         .map_err(|e| e.to_string())?;
@@ -84,6 +89,16 @@ fn stream(dir: &Path, set: Option<&str>) -> Result<String, String> {
     };
     kaapana_chart::manifest::template_output(&out.files, &out.crds, &opts)
         .map_err(|e| e.to_string())
+}
+
+/// The engine as Helm ran for a golden: default capabilities, or the
+/// golden's `--kube-version`.
+fn engine(kube: Option<&str>) -> Result<Engine, Error> {
+    let mut caps = Capabilities::default();
+    if let Some(v) = kube {
+        caps = caps.with_kube_version(v)?;
+    }
+    Ok(Engine::new().with_capabilities(caps))
 }
 
 /// Where the chart of a golden lives: a fixture chart, or an assembled
@@ -119,7 +134,7 @@ fn read_golden(path: &Path) -> Result<Outcome, String> {
 }
 
 /// Load, merge the value set (as `-f`), render: what the engine answers.
-fn render(dir: &Path, set: Option<&str>) -> Result<Outcome, String> {
+fn render(dir: &Path, set: Option<&str>, kube: Option<&str>) -> Result<Outcome, String> {
     let strict = dir.join("strict").is_file();
     let mut user = ValueOptions::default();
     if let Some(set) = set {
@@ -131,7 +146,7 @@ fn render(dir: &Path, set: Option<&str>) -> Result<Outcome, String> {
     let no_files = |path: &str| Err(Error::new(ErrorKind::Io, format!("open {path}: not used")));
     let result = kaapana_chart::chart::loader::load(dir).and_then(|chart| {
         let values = user.merge(&no_files)?;
-        Engine::new()
+        engine(kube)?
             .with_strict(strict)
             .render_chart(&chart, &values, &Release::default())
     });
@@ -221,20 +236,24 @@ fn run() -> ExitCode {
     panic::set_hook(Box::new(|_| {}));
     let (mut passed, mut failed) = (0usize, 0usize);
     for id in &ids {
-        let (chart, set) = match id.split_once('@') {
-            Some((c, s)) => (c, Some(s)),
+        let (case, kube) = match id.split_once("+kube-") {
+            Some((c, k)) => (c, Some(k)),
             None => (id.as_str(), None),
+        };
+        let (chart, set) = match case.split_once('@') {
+            Some((c, s)) => (c, Some(s)),
+            None => (case, None),
         };
         let outcome = (|| {
             let expected = read_golden(&golden_dir.join(format!("{id}.json")))?;
             let dir = chart_dir(&fixtures, chart).ok_or("no chart folder for this golden")?;
             let dir = dir.canonicalize().map_err(|e| e.to_string())?;
-            let actual = panic::catch_unwind(AssertUnwindSafe(|| render(&dir, set)))
+            let actual = panic::catch_unwind(AssertUnwindSafe(|| render(&dir, set, kube)))
                 .map_err(|_| "the engine panicked".to_string())??;
             let mut report = compare(id, &expected, &actual);
             if report.is_none() {
                 if let Some(want) = read_stream(&golden_dir.join(format!("{id}.json"))) {
-                    let got = panic::catch_unwind(AssertUnwindSafe(|| stream(&dir, set)))
+                    let got = panic::catch_unwind(AssertUnwindSafe(|| stream(&dir, set, kube)))
                         .map_err(|_| "the engine panicked".to_string())?;
                     if got != want {
                         let mut out = format!("FAIL {id} (template stream)\n");

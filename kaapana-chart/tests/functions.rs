@@ -23,9 +23,7 @@ use kaapana_chart::{Functions, TemplateSet};
 /// Names Helm 4.2.3 offers that are not implemented yet (see the module
 /// doc). Remove a name when its function lands; the test says which.
 #[rustfmt::skip]
-const EXPECTED_MISSING: &[&str] = &[
-    "toYamlPretty",
-];
+const EXPECTED_MISSING: &[&str] = &[];
 
 /// Sprig's crypto functions, registered only with the cargo feature
 /// `crypto` (on by default).

@@ -47,6 +47,7 @@ impl Default for Capabilities {
         Capabilities {
             kube: KubeVersion::parse(DEFAULT_KUBE_VERSION).unwrap_or(KubeVersion {
                 version: DEFAULT_KUBE_VERSION.to_owned(),
+                normalized: DEFAULT_KUBE_VERSION.to_owned(),
                 major: "1".to_owned(),
                 minor: "36".to_owned(),
             }),
@@ -170,41 +171,112 @@ impl Object for Capabilities {
 /// `.Capabilities.KubeVersion`: Helm's `common.KubeVersion`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KubeVersion {
+    /// The text given, with a `v` in front (Helm's `Version`/`GitVersion`).
     version: String,
+    /// `v` and the numeric components only (Helm's unexported
+    /// `normalizedVersion`, what `String()` and constraint checks use).
+    normalized: String,
     major: String,
     minor: String,
 }
 
 impl KubeVersion {
-    /// Parses `v1.29.3` or `1.29.3` the way Helm's `ParseKubeVersion`
-    /// does (the version is kept with a `v` prefix).
+    /// Parses a Kubernetes version the way Helm 4's `ParseKubeVersion`
+    /// does, with `k8s.io/apimachinery`'s `ParseGeneric`: optional leading
+    /// blanks and `v`, at least two dot-separated numbers (the first without
+    /// a leading zero), then anything (`-rc.1`, `+k3s1`, `-gke.100`). The
+    /// text is kept as given (with a `v` added) for `Version`; `String()`
+    /// and kubeVersion constraints see only the numbers.
+    ///
+    /// ```
+    /// use kaapana_chart::capabilities::KubeVersion;
+    ///
+    /// let kv = KubeVersion::parse("1.27.2-gke.100").unwrap();
+    /// assert_eq!(kv.version(), "v1.27.2-gke.100");
+    /// assert_eq!(kv.normalized(), "v1.27.2");
+    /// assert_eq!((kv.major(), kv.minor()), ("1", "27"));
+    /// assert_eq!(KubeVersion::parse("1.30").unwrap().version(), "v1.30");
+    /// assert!(KubeVersion::parse("1").is_err());
+    /// assert!(KubeVersion::parse("01.2").is_err());
+    /// ```
     pub fn parse(s: &str) -> Result<KubeVersion> {
-        let bare = s.strip_prefix('v').unwrap_or(s);
-        let mut parts = bare.splitn(3, '.');
-        let major = parts.next().unwrap_or("");
-        let minor = parts.next().unwrap_or("0");
-        let valid = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
-        if !valid(major) || !valid(minor) {
-            return Err(Error::new(
+        let invalid = |why: String| {
+            Error::new(
                 ErrorKind::InvalidArgument,
-                format!("invalid kube version {s:?}"),
-            ));
+                format!("invalid kube version {s:?}: {why}"),
+            )
+        };
+        // ^\s*v?([0-9]+(?:\.[0-9]+)*)(.*)*$ (RE2: \s is [\t\n\f\r ])
+        let rest = s.trim_start_matches([' ', '\t', '\n', '\r', '\x0C']);
+        let rest = rest.strip_prefix('v').unwrap_or(rest);
+        let mut end = 0;
+        let b = rest.as_bytes();
+        loop {
+            let start = end;
+            while b.get(end).is_some_and(u8::is_ascii_digit) {
+                end += 1;
+            }
+            if end == start {
+                // A dot not followed by a digit ends the numbers before it.
+                end = start.saturating_sub(1);
+                break;
+            }
+            if b.get(end) == Some(&b'.') && b.get(end + 1).is_some_and(u8::is_ascii_digit) {
+                end += 1;
+            } else {
+                break;
+            }
         }
-        let patch = parts.next();
-        let version = match patch {
-            Some(p) => format!("v{major}.{minor}.{p}"),
-            None => format!("v{major}.{minor}.0"),
+        let numbers = rest.get(..end).unwrap_or("");
+        if numbers.is_empty() {
+            return Err(invalid(format!("could not parse {s:?} as version")));
+        }
+        let comps: Vec<&str> = numbers.split('.').collect();
+        if comps.len() < 2 {
+            return Err(invalid(format!("illegal version string {s:?}")));
+        }
+        let mut values = Vec::with_capacity(comps.len());
+        for (i, comp) in comps.iter().enumerate() {
+            if i == 0 && comp.starts_with('0') && *comp != "0" {
+                return Err(invalid(format!(
+                    "illegal zero-prefixed version component {comp:?} in {s:?}"
+                )));
+            }
+            let n: u64 = comp.parse().map_err(|_| {
+                invalid(format!(
+                    "illegal non-numeric version component {comp:?} in {s:?}"
+                ))
+            })?;
+            values.push(n.to_string());
+        }
+        let version = if s.starts_with('v') {
+            s.to_owned()
+        } else {
+            format!("v{s}")
         };
         Ok(KubeVersion {
             version,
-            major: major.to_owned(),
-            minor: minor.to_owned(),
+            normalized: format!("v{}", values.join(".")),
+            major: values.first().cloned().unwrap_or_default(),
+            minor: values.get(1).cloned().unwrap_or_default(),
         })
     }
 
-    /// `v1.36.0`.
+    /// `v1.36.0`: the version as given (Helm's `Version` and `GitVersion`).
     pub fn version(&self) -> &str {
         &self.version
+    }
+
+    /// The numeric components only, e.g. `v1.27.2` for `v1.27.2-gke.100`
+    /// (Helm's `String()`, used to check a chart's `kubeVersion`).
+    ///
+    /// ```
+    /// use kaapana_chart::capabilities::KubeVersion;
+    ///
+    /// assert_eq!(KubeVersion::parse("1.03.004").unwrap().normalized(), "v1.3.4");
+    /// ```
+    pub fn normalized(&self) -> &str {
+        &self.normalized
     }
 
     /// `1`.
@@ -238,7 +310,8 @@ impl Object for KubeVersion {
     }
     fn call_method(&self, name: &str, _args: &[Value]) -> std::result::Result<Value, String> {
         match name {
-            "String" | "GitVersion" => Ok(Value::from(self.version.as_str())),
+            "String" => Ok(Value::from(self.normalized.as_str())),
+            "GitVersion" => Ok(Value::from(self.version.as_str())),
             other => Err(format!("{other} is not a method")),
         }
     }
@@ -247,22 +320,18 @@ impl Object for KubeVersion {
         // prints too.
         if plus {
             format!(
-                "{{Version:{v} normalizedVersion:{v} Major:{} Minor:{}}}",
-                self.major,
-                self.minor,
-                v = self.version
+                "{{Version:{} normalizedVersion:{} Major:{} Minor:{}}}",
+                self.version, self.normalized, self.major, self.minor,
             )
         } else {
             format!(
-                "{{{v} {v} {} {}}}",
-                self.major,
-                self.minor,
-                v = self.version
+                "{{{} {} {} {}}}",
+                self.version, self.normalized, self.major, self.minor,
             )
         }
     }
     fn template_print(&self) -> Option<String> {
-        Some(self.version.clone())
+        Some(self.normalized.clone())
     }
     fn json_fields(&self) -> Option<Vec<(&'static str, Value)>> {
         Some(vec![

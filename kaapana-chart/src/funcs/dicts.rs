@@ -323,6 +323,7 @@ fn is_empty(v: &Value) -> bool {
         Value::Object(o) => match o.go_kind() {
             GoKind::Map => o.map_entries().is_none_or(|e| e.is_empty()),
             GoKind::Slice => o.list_items().is_none_or(|e| e.is_empty()),
+            GoKind::Int64 => matches!(o.to_data(), Value::Int64(0)),
             _ => false,
         },
     }

@@ -106,6 +106,7 @@ pub(crate) fn is_empty(v: &Value) -> bool {
             GoKind::Map => o.map_entries().is_none_or(|e| e.is_empty()),
             GoKind::Slice => o.list_items().is_none_or(|e| e.is_empty()),
             GoKind::String => o.fmt_go(false).is_empty(),
+            GoKind::Int64 => matches!(o.to_data(), Value::Int64(0)),
             GoKind::Struct | GoKind::Ptr => false,
         },
     }

@@ -178,6 +178,32 @@ impl Functions {
         f
     }
 
+    /// Adds the duration helpers of Helm's main branch, which Helm 4.2.3
+    /// does not have (its templates fail with `function "durationSeconds"
+    /// not defined`): `mustToDuration`, `durationSeconds`,
+    /// `durationMilliseconds`, `durationMicroseconds`,
+    /// `durationNanoseconds`, `durationMinutes`, `durationHours`,
+    /// `durationDays`, `durationWeeks`, `durationRoundTo`,
+    /// `durationTruncateTo`. Durations are `time.Duration` strings
+    /// (`1h2m3s`), numeric strings or numbers (seconds). Off by default, so a
+    /// registry behaves like Helm 4.2.3 unless asked.
+    ///
+    /// ```
+    /// use kaapana_chart::{Functions, TemplateSet, Value};
+    /// use std::sync::Arc;
+    ///
+    /// assert!(!Functions::helm().contains("durationSeconds"));
+    /// let funcs = Functions::helm().with_helm_main_durations();
+    /// let mut set = TemplateSet::with_functions(Default::default(), Arc::new(funcs));
+    /// set.add("t", r#"{{ durationSeconds "1m30s" }} {{ mustToDuration 90 }} {{ durationRoundTo "1h29m" "1h" }}"#)
+    ///     .unwrap();
+    /// assert_eq!(set.execute("t", &Value::Nil).unwrap(), "90 1m30s 1h0m0s");
+    /// ```
+    pub fn with_helm_main_durations(mut self) -> Functions {
+        helm::register_durations(&mut self);
+        self
+    }
+
     /// Registers (or replaces) a function.
     pub fn register<F>(&mut self, name: &str, sig: Signature, f: F)
     where

@@ -797,7 +797,7 @@ impl Checker<'_> {
                 return;
             }
         }
-        if self.taken(&clean) || self.dirs.contains(&clean) {
+        if self.taken(&clean) {
             self.duplicate(name);
             return;
         }
@@ -809,7 +809,9 @@ impl Checker<'_> {
     }
 
     fn taken(&self, clean: &str) -> bool {
-        self.files.contains_key(clean) || self.links.contains_key(clean)
+        self.files.contains_key(clean)
+            || self.links.contains_key(clean)
+            || self.dirs.contains(clean)
     }
 
     fn duplicate(&mut self, name: &str) {
@@ -978,6 +980,19 @@ impl Checker<'_> {
     }
 
     fn read_image(&mut self) -> BTreeSet<String> {
+        // containerd reads these only from regular files: a link named
+        // manifest.json is a blob to it, and the checker must not read
+        // through it what containerd would not.
+        for meta in ["manifest.json", "oci-layout", "index.json", "repositories"] {
+            if self.links.contains_key(meta) {
+                self.error(
+                    "image.metadata-link",
+                    Some(meta),
+                    format!("{meta} is a symbolic link; it must be a regular file"),
+                );
+                self.links.remove(meta);
+            }
+        }
         let has_layout = self.lookup("oci-layout").is_some();
         let has_manifest = self.lookup("manifest.json").is_some();
         if !has_layout && !has_manifest {
@@ -1450,7 +1465,9 @@ impl Checker<'_> {
     /// to its digest. Returns its path when all holds.
     fn blob(&mut self, file: &str, desc: &Descriptor, optional: bool) -> Option<String> {
         let path = format!("blobs/{}", desc.digest.replacen(':', "/", 1));
-        let Some(slot) = self.lookup(&path) else {
+        // The OCI form resolves blobs by file name only; containerd follows
+        // symbolic links for manifest.json paths alone.
+        let Some(slot) = self.files.get(&path).copied() else {
             if optional {
                 self.warn(
                     "image.missing-platform",

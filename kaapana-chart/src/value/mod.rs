@@ -142,6 +142,8 @@ pub enum GoKind {
     Slice,
     /// A string type with methods.
     String,
+    /// An int64 type with methods (`time.Duration`).
+    Int64,
 }
 
 impl GoKind {
@@ -153,6 +155,7 @@ impl GoKind {
             GoKind::Map => "map",
             GoKind::Slice => "slice",
             GoKind::String => "string",
+            GoKind::Int64 => "int64",
         }
     }
 }
@@ -703,6 +706,7 @@ impl Value {
             Value::Object(o) => match o.go_kind() {
                 GoKind::Map => o.map_entries().is_some_and(|e| !e.is_empty()),
                 GoKind::Slice => o.list_items().is_some_and(|e| !e.is_empty()),
+                GoKind::Int64 => !matches!(o.to_data(), Value::Int64(0)),
                 _ => true,
             },
         }

@@ -553,6 +553,52 @@ pub fn load_dir_with(path: &Path, opts: &LoadOptions) -> Result<Chart> {
     Ok(chart)
 }
 
+/// Reads the files of a chart folder the way [`load_dir`] reads them
+/// (`.helmignore` applied, links checked, limits enforced, UTF-8 byte order
+/// marks dropped) without decoding them into a [`Chart`]: for tools that
+/// assemble charts from folders (Kaapana's build, [`crate::kaapana`]).
+/// Files come in Helm's walk order (byte order of the paths).
+///
+/// ```no_run
+/// use kaapana_chart::chart::loader::{read_dir_files, LoadOptions};
+///
+/// let files = read_dir_files(std::path::Path::new("charts/web"), &LoadOptions::default()).unwrap();
+/// assert!(files.iter().any(|f| f.name == "Chart.yaml"));
+/// ```
+pub fn read_dir_files(path: &Path, opts: &LoadOptions) -> Result<Vec<File>> {
+    let budget = Budget::new(opts);
+    let (files, _warnings) = dir::read_dir_files(path, &budget)?;
+    Ok(files.iter().map(file).collect())
+}
+
+/// Loads a chart from files already in memory (Helm's `LoadFiles`): paths
+/// relative to the chart root, subcharts under `charts/<name>/`, as a folder
+/// or archive would hold them. No `.helmignore` is applied.
+///
+/// ```
+/// use kaapana_chart::chart::loader::{load_in_memory, LoadOptions};
+/// use kaapana_chart::chart::File;
+///
+/// let files = vec![File {
+///     name: "Chart.yaml".into(),
+///     data: b"apiVersion: v2\nname: web\nversion: 1.0.0\n".to_vec().into(),
+/// }];
+/// let chart = load_in_memory(files, &LoadOptions::default()).unwrap();
+/// assert_eq!(chart.metadata.name, "web");
+/// ```
+pub fn load_in_memory(files: Vec<File>, opts: &LoadOptions) -> Result<Chart> {
+    let budget = Budget::new(opts);
+    let mut buffered = Vec::with_capacity(files.len());
+    for f in files {
+        budget.take_entry(&f.name)?;
+        buffered.push(BufferedFile {
+            name: f.name,
+            data: f.data,
+        });
+    }
+    load_files(buffered, &budget, 0)
+}
+
 /// Loads a chart archive (`.tgz`) from memory (Helm's `LoadArchive`).
 ///
 /// Errors carry Helm's text: a stream that is not gzip gives `gzip: invalid

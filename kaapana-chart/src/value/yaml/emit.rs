@@ -1,5 +1,7 @@
 //! `sigs.k8s.io/yaml.Marshal`: JSON, then go-yaml v2 reads the JSON back and
-//! its encoder and emitter (libyaml's `emitterc.c`) write YAML.
+//! its encoder and emitter (libyaml's `emitterc.c`) write YAML. The same code,
+//! switched by [`Dialect`], also writes what go-yaml v3's `Encoder` with
+//! `SetIndent(2)` writes for the Go value directly (Helm's `toYamlPretty`).
 //!
 //! The JSON detour is visible: numbers print the way JSON wrote them and
 //! go-yaml re-typed them (`1e20` → `1e+20`, `123456789.0` → `123456789`,
@@ -18,6 +20,7 @@ use super::gosort::go_sort;
 use super::gounicode::{is_digit, is_letter};
 use super::resolve::resolves_to_non_string;
 use crate::error::{Error, ErrorKind, Result};
+use crate::funcs::gotime::GoTime;
 use crate::limits::{DEFAULT_MAX_OUTPUT, MAX_VALUE_DEPTH};
 use crate::value::json::{json_check, json_float, JsonCheckError};
 use crate::value::{format_float, List, Value};
@@ -77,7 +80,39 @@ fn convert_error(msg: &str) -> Error {
     )
 }
 
+/// Which Go encoder is imitated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Dialect {
+    /// `sigs.k8s.io/yaml.Marshal`: JSON first, then go-yaml v2.
+    SigsV2,
+    /// go-yaml v3's `Encoder` with `SetIndent(2)` on the value itself: no
+    /// JSON detour (floats print with `%g`, NaN and infinities are allowed,
+    /// `time.Time` is a plain timestamp), sequences indented inside
+    /// mappings, no line folding, tabs allowed in literal blocks, and map
+    /// keys sorted with v3's tweak of the natural order.
+    V3,
+}
+
 pub(super) fn to_yaml(v: &Value) -> Result<String> {
+    to_yaml_dialect(v, Dialect::SigsV2)
+}
+
+pub(super) fn to_yaml_dialect(v: &Value, dialect: Dialect) -> Result<String> {
+    let mut builder = Builder {
+        stack: Vec::new(),
+        pending: VecDeque::from([Ev::StreamStart, Ev::DocumentStart]),
+        root: Some(v.clone()),
+        done: false,
+        lines: 0,
+        dialect,
+    };
+    let mut em = Emitter::new(dialect);
+    if dialect == Dialect::V3 {
+        // No JSON pre-pass: depth is bounded while walking (`open`) and the
+        // text by the emitter's output check.
+        em.run(&mut builder)?;
+        return Ok(em.out);
+    }
     let size = json_check(v).map_err(|e| match e {
         JsonCheckError::Unsupported(msg) => marshal_error(msg),
         JsonCheckError::TooDeep => Error::new(
@@ -89,14 +124,6 @@ pub(super) fn to_yaml(v: &Value) -> Result<String> {
             format!("YAML output exceeds {DEFAULT_MAX_OUTPUT} bytes"),
         ),
     })?;
-    let mut builder = Builder {
-        stack: Vec::new(),
-        pending: VecDeque::from([Ev::StreamStart, Ev::DocumentStart]),
-        root: Some(v.clone()),
-        done: false,
-        lines: 0,
-    };
-    let mut em = Emitter::new();
     em.out.reserve(size);
     em.run(&mut builder)?;
     Ok(em.out)
@@ -126,6 +153,7 @@ struct Builder {
     done: bool,
     /// Line breaks (NEL) go-yaml has seen so far, for error line numbers.
     lines: usize,
+    dialect: Dialect,
 }
 
 impl Builder {
@@ -178,6 +206,9 @@ impl Builder {
     }
 
     fn push_value(&mut self, v: Value) -> Result<()> {
+        if self.dialect == Dialect::V3 {
+            return self.push_value_v3(v);
+        }
         match v {
             Value::Nil => self.scalar(Text::Static("null"), Style::Plain),
             // A nil slice goes through encoding/json as null.
@@ -251,6 +282,104 @@ impl Builder {
         Ok(())
     }
 
+    /// go-yaml v3's `marshal` for the value as it is (no JSON round trip).
+    fn push_value_v3(&mut self, v: Value) -> Result<()> {
+        match v {
+            Value::Nil => self.scalar(Text::Static("null"), Style::Plain),
+            Value::Bool(b) => {
+                self.scalar(Text::Static(if b { "true" } else { "false" }), Style::Plain)
+            }
+            Value::Int(i) | Value::Int64(i) => {
+                self.scalar(Text::Owned(i.to_string()), Style::Plain)
+            }
+            Value::Uint8(u) => self.scalar(Text::Owned(u.to_string()), Style::Plain),
+            Value::Float(f) => {
+                let s = if f.is_nan() {
+                    ".nan".to_owned()
+                } else if f.is_infinite() {
+                    if f > 0.0 { ".inf" } else { "-.inf" }.to_owned()
+                } else {
+                    format_float(f, b'g', -1)
+                };
+                self.scalar(Text::Owned(s), Style::Plain);
+            }
+            Value::Complex(..) => {
+                // go-yaml v3 panics with this text; Helm's template engine
+                // reports the recovered panic as the call's error.
+                return Err(Error::new(
+                    ErrorKind::Yaml,
+                    "cannot marshal type: complex128",
+                ));
+            }
+            Value::String(s) => {
+                let style = string_style(&s);
+                self.scalar(Text::Shared(s), style);
+            }
+            // A []byte is a slice of uint8 to v3: a sequence of numbers.
+            Value::Bytes(bytes) => {
+                let items = bytes.iter().map(|b| Value::Uint8(*b)).collect();
+                return self.push_value_v3(Value::List(List::new(items)));
+            }
+            Value::List(l) => {
+                self.open()?;
+                self.pending.push_back(Ev::SequenceStart);
+                self.stack.push(Frame::Seq { list: l, next: 0 });
+            }
+            Value::Map(m) => {
+                self.open()?;
+                self.pending.push_back(Ev::MappingStart);
+                let mut entries: Vec<Entry> = m
+                    .read()
+                    .iter()
+                    .map(|(k, v)| Entry {
+                        ascii: k.is_ascii(),
+                        key: k.clone(),
+                        value: v.clone(),
+                    })
+                    .collect();
+                go_sort(&mut entries, &|a: &Entry, b: &Entry| {
+                    natural_less_v3(&a.key, &b.key)
+                });
+                self.stack.push(Frame::Map { entries, next: 0 });
+            }
+            Value::Object(o) => {
+                if let Some(t) = o.as_any().downcast_ref::<GoTime>() {
+                    // v3's timev: RFC 3339 with nanoseconds, plain.
+                    self.scalar(Text::Owned(t.rfc3339_nano()), Style::Plain);
+                    return Ok(());
+                }
+                if let Some(fields) = o.json_fields() {
+                    // v3's structv: fields in declaration order, named by
+                    // their yaml tag or else the lower-cased Go name. Helm's
+                    // host structs use exactly those names as yaml tags,
+                    // which their JSON names give back without the `_`.
+                    self.open()?;
+                    self.pending.push_back(Ev::MappingStart);
+                    let entries = fields
+                        .into_iter()
+                        .map(|(name, value)| {
+                            let key: Arc<str> = name.to_lowercase().replace('_', "").into();
+                            Entry {
+                                ascii: key.is_ascii(),
+                                key,
+                                value,
+                            }
+                        })
+                        .collect();
+                    self.stack.push(Frame::Map { entries, next: 0 });
+                    return Ok(());
+                }
+                let data = o.to_data();
+                if let Value::Object(_) = data {
+                    self.scalar(Text::Static("null"), Style::Plain);
+                } else {
+                    return self.push_value_v3(data);
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn open(&self) -> Result<()> {
         if self.stack.len() >= MAX_FLOW_LEVEL.min(MAX_VALUE_DEPTH) {
             return Err(Error::new(
@@ -274,6 +403,11 @@ impl Builder {
     }
 
     fn push_key(&mut self, k: &Arc<str>) -> Result<()> {
+        if self.dialect == Dialect::V3 {
+            let style = string_style(k);
+            self.scalar(Text::Shared(k.clone()), style);
+            return Ok(());
+        }
         // go-yaml reads the JSON key as a flow-mapping simple key: it must
         // fit in 1024 characters (quotes and JSON escapes included) and on
         // one line.
@@ -520,6 +654,67 @@ fn natural_less(a: &str, b: &str) -> bool {
     }
 }
 
+/// go-yaml v3's `keyList.Less` for two string keys: v2's order, except that
+/// where a letter meets a non-letter right after a run of equal digits, the
+/// letter sorts first (`1e3` before `1.`).
+fn natural_less_v3(a: &str, b: &str) -> bool {
+    let mut ia = a.chars();
+    let mut ib = b.chars();
+    let mut digits = false;
+    let mut run_nonzero = false;
+    loop {
+        let (x, y) = match (ia.next(), ib.next()) {
+            (Some(x), Some(y)) => (x, y),
+            (None, rest) => return rest.is_some(),
+            (Some(_), None) => return false,
+        };
+        if x == y {
+            digits = is_digit(x);
+            if digits {
+                run_nonzero |= x != '0';
+            } else {
+                run_nonzero = false;
+            }
+            continue;
+        }
+        let (xl, yl) = (is_letter(x), is_letter(y));
+        if xl && yl {
+            return x < y;
+        }
+        if xl || yl {
+            return if digits { xl } else { yl };
+        }
+        let start: i64 = if (x == '0' || y == '0') && run_nonzero {
+            1
+        } else {
+            0
+        };
+        let number = |first: char, rest: std::str::Chars<'_>| -> (i64, usize) {
+            let mut n = start;
+            let mut len = 0;
+            for c in std::iter::once(first).chain(rest) {
+                if !is_digit(c) {
+                    break;
+                }
+                n = n
+                    .wrapping_mul(10)
+                    .wrapping_add(i64::from(u32::from(c)) - i64::from(u32::from('0')));
+                len += 1;
+            }
+            (n, len)
+        };
+        let (an, alen) = number(x, ia);
+        let (bn, blen) = number(y, ib);
+        if an != bn {
+            return an < bn;
+        }
+        if alen != blen {
+            return alen < blen;
+        }
+        return x < y;
+    }
+}
+
 /// [`natural_less`] for ASCII strings, on bytes.
 fn natural_less_ascii(a: &[u8], b: &[u8]) -> bool {
     let mut run_nonzero = false;
@@ -575,7 +770,10 @@ fn natural_less_ascii(a: &[u8], b: &[u8]) -> bool {
 // with implicit tags: what go-yaml's encoder asks for.
 
 const BEST_INDENT: i64 = 2;
+/// go-yaml v2's line width: plain and quoted scalars fold past it.
 const BEST_WIDTH: i64 = 80;
+/// go-yaml v3's width (`best_width: -1`, made `1<<31 - 1`): never folds.
+const BEST_WIDTH_V3: i64 = (1 << 31) - 1;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum St {
@@ -629,6 +827,8 @@ struct Emitter {
     open_ended: bool,
     scalar: ScalarAnalysis,
     scalar_style: Style,
+    dialect: Dialect,
+    best_width: i64,
 }
 
 #[inline]
@@ -690,7 +890,10 @@ fn is_printable(v: &[u8], i: usize) -> bool {
         || (b == 0xEF && !(b1 == 0xBB && b2 == 0xBF) && !(b1 == 0xBF && (b2 == 0xBE || b2 == 0xBF)))
 }
 
-fn analyze_scalar(value: &[u8]) -> ScalarAnalysis {
+/// libyaml's `yaml_emitter_analyze_scalar`. `tabs_apart`: go-yaml v3 counts
+/// a tab not as a special character but on its own, which still rules out
+/// plain and single-quoted style but leaves literal blocks allowed.
+fn analyze_scalar(value: &[u8], tabs_apart: bool) -> ScalarAnalysis {
     if value.is_empty() {
         return ScalarAnalysis {
             multiline: false,
@@ -704,6 +907,7 @@ fn analyze_scalar(value: &[u8]) -> ScalarAnalysis {
     let mut flow_indicators = false;
     let mut line_breaks = false;
     let mut special_characters = false;
+    let mut tab_characters = false;
     let mut leading_space = false;
     let mut leading_break = false;
     let mut trailing_space = false;
@@ -757,7 +961,9 @@ fn analyze_scalar(value: &[u8]) -> ScalarAnalysis {
                 _ => {}
             }
         }
-        if !is_printable(value, i) {
+        if tabs_apart && c == b'\t' {
+            tab_characters = true;
+        } else if !is_printable(value, i) {
             special_characters = true;
         }
         if is_space(value, i) {
@@ -811,10 +1017,12 @@ fn analyze_scalar(value: &[u8]) -> ScalarAnalysis {
         a.block_plain_allowed = false;
         a.single_quoted_allowed = false;
     }
-    if space_break || special_characters {
+    if space_break || tab_characters || special_characters {
         a.flow_plain_allowed = false;
         a.block_plain_allowed = false;
         a.single_quoted_allowed = false;
+    }
+    if space_break || special_characters {
         a.block_allowed = false;
     }
     if line_breaks {
@@ -835,8 +1043,13 @@ fn emitter_error(problem: &str) -> Error {
 }
 
 impl Emitter {
-    fn new() -> Emitter {
+    fn new(dialect: Dialect) -> Emitter {
         Emitter {
+            dialect,
+            best_width: match dialect {
+                Dialect::SigsV2 => BEST_WIDTH,
+                Dialect::V3 => BEST_WIDTH_V3,
+            },
             next_ends_seq: false,
             next_ends_map: false,
             out: String::new(),
@@ -873,7 +1086,7 @@ impl Emitter {
             self.next_ends_seq = matches!(next, Some(Ev::SequenceEnd));
             self.next_ends_map = matches!(next, Some(Ev::MappingEnd));
             if let Ev::Scalar(t, _) = &ev {
-                self.scalar = analyze_scalar(t.as_str().as_bytes());
+                self.scalar = analyze_scalar(t.as_str().as_bytes(), self.dialect == Dialect::V3);
             }
             self.state_machine(&ev)?;
         }
@@ -967,7 +1180,7 @@ impl Emitter {
         if !first {
             self.write_indicator(",", false, false, false);
         }
-        if self.column > BEST_WIDTH {
+        if self.column > self.best_width {
             self.write_indent();
         }
         self.states.push(St::FlowSequenceItem);
@@ -990,7 +1203,7 @@ impl Emitter {
         if !first {
             self.write_indicator(",", false, false, false);
         }
-        if self.column > BEST_WIDTH {
+        if self.column > self.best_width {
             self.write_indent();
         }
         if self.check_simple_key(ev) {
@@ -1006,7 +1219,7 @@ impl Emitter {
         if simple {
             self.write_indicator(":", false, false, false);
         } else {
-            if self.column > BEST_WIDTH {
+            if self.column > self.best_width {
                 self.write_indent();
             }
             self.write_indicator(":", true, false, false);
@@ -1017,7 +1230,10 @@ impl Emitter {
 
     fn emit_block_sequence_item(&mut self, ev: &Ev, first: bool) -> Result<()> {
         if first {
-            let indentless = self.mapping_context && !self.indention;
+            // v2 writes a sequence that is a mapping value at the key's
+            // indentation; v3 (without CompactSeqIndent) indents it.
+            let indentless =
+                self.dialect == Dialect::SigsV2 && self.mapping_context && !self.indention;
             self.increase_indent(false, indentless);
         }
         if matches!(ev, Ev::SequenceEnd) {
@@ -1235,7 +1451,7 @@ impl Emitter {
         // A line is folded only at a space past column 80, and plain
         // scalars hold no line breaks: short ones go out in one piece.
         let chars = s.chars().count();
-        if !has_break(s) && (!allow_breaks || self.column + chars as i64 <= BEST_WIDTH + 1) {
+        if !has_break(s) && (!allow_breaks || self.column + chars as i64 <= self.best_width + 1) {
             self.write_run(s, chars);
             self.whitespace = false;
             self.indention = false;
@@ -1250,7 +1466,7 @@ impl Emitter {
         let mut i = 0;
         while i < v.len() {
             if is_space(v, i) {
-                if allow_breaks && !spaces && self.column > BEST_WIDTH && !is_space(v, i + 1) {
+                if allow_breaks && !spaces && self.column > self.best_width && !is_space(v, i + 1) {
                     self.write_indent();
                     i += 1;
                 } else {
@@ -1286,7 +1502,7 @@ impl Emitter {
         let chars = s.chars().count();
         if !has_break(s)
             && !s.contains('\'')
-            && (!allow_breaks || self.column + chars as i64 <= BEST_WIDTH + 1)
+            && (!allow_breaks || self.column + chars as i64 <= self.best_width + 1)
         {
             self.write_run(s, chars);
             self.write_indicator("'", false, false, false);
@@ -1302,7 +1518,7 @@ impl Emitter {
             if is_space(v, i) {
                 if allow_breaks
                     && !spaces
-                    && self.column > BEST_WIDTH
+                    && self.column > self.best_width
                     && i > 0
                     && i < v.len() - 1
                     && !is_space(v, i + 1)
@@ -1349,7 +1565,7 @@ impl Emitter {
                 v[i] & 0xC0 == 0x80
                     || (is_printable(v, i) && !is_break(v, i) && v[i] != b'"' && v[i] != b'\\')
             });
-        if plain_run && (!allow_breaks || self.column + chars as i64 <= BEST_WIDTH + 1) {
+        if plain_run && (!allow_breaks || self.column + chars as i64 <= self.best_width + 1) {
             self.write_run(s, chars);
             self.write_indicator("\"", false, false, false);
             self.whitespace = false;
@@ -1406,7 +1622,12 @@ impl Emitter {
                 }
                 spaces = false;
             } else if is_space(v, i) {
-                if allow_breaks && !spaces && self.column > BEST_WIDTH && i > 0 && i < v.len() - 1 {
+                if allow_breaks
+                    && !spaces
+                    && self.column > self.best_width
+                    && i > 0
+                    && i < v.len() - 1
+                {
                     self.write_indent();
                     if is_space(v, i + 1) {
                         self.put('\\');
@@ -1505,6 +1726,20 @@ mod tests {
             keys,
             ["_x", "1", "01", "2", "10", "B", "a1", "a01", "a2", "a10", "b"]
         );
+    }
+
+    #[test]
+    fn natural_key_order_v3() {
+        // v3 puts a letter before a non-letter right after equal digits.
+        let mut keys = vec!["1.", "1e3", "1:2", "9", "10", "x1.", "x1y", "a", "_"];
+        go_sort(&mut keys, &|a: &&str, b: &&str| natural_less_v3(a, b));
+        assert_eq!(
+            keys,
+            ["_", "1e3", "1.", "1:2", "9", "10", "a", "x1y", "x1."]
+        );
+        let mut v2 = vec!["1.", "1e3"];
+        go_sort(&mut v2, &|a: &&str, b: &&str| natural_less(a, b));
+        assert_eq!(v2, ["1.", "1e3"]);
     }
 
     #[test]

@@ -187,6 +187,15 @@ pub fn to_yaml(v: &Value) -> Result<String> {
     emit::to_yaml(v)
 }
 
+/// What go-yaml v3's `Encoder` with `SetIndent(2)` writes for a value
+/// (Helm's `toYamlPretty`), with its final newline. Unlike [`to_yaml`] the
+/// value is encoded as it is, without a JSON round trip: floats print with
+/// `%g` (`1e+06`), sequences are indented under their key, long lines are
+/// not folded, and a `time.Time` is a plain RFC 3339 timestamp.
+pub(crate) fn to_yaml_pretty(v: &Value) -> Result<String> {
+    emit::to_yaml_dialect(v, emit::Dialect::V3)
+}
+
 /// Kubernetes' `YAMLReader` over a `LineReader`, as Helm's `LoadValues`
 /// uses it.
 struct DocumentReader<'a> {

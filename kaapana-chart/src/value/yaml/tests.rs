@@ -423,3 +423,39 @@ fn values_from_yaml_is_fast_enough() {
     let out = timed(Duration::from_secs(15), || to_yaml(&v).expect("yaml"));
     assert!(out.len() > src.len() / 2);
 }
+
+#[test]
+fn to_yaml_pretty_depth_limit() {
+    let r = on_small_stack(|| to_yaml_pretty(&nested_value(MAX_VALUE_DEPTH)).map(|s| s.len()));
+    assert!(r.is_ok(), "{r:?}");
+    let r = on_small_stack(|| to_yaml_pretty(&nested_value(MAX_VALUE_DEPTH + 1)).map(|s| s.len()));
+    assert_eq!(r.map_err(|e| e.kind()), Err(ErrorKind::LimitExceeded));
+}
+
+#[test]
+fn to_yaml_pretty_of_self_referencing_map_is_bounded() {
+    // go-yaml v3 would recurse until Go's stack gives out; the depth bound
+    // turns the cycle into an error instead.
+    let m = Map::new();
+    m.insert("self", Value::Map(m.clone()));
+    let e = on_small_stack({
+        let v = Value::Map(m.clone());
+        move || to_yaml_pretty(&v).map(|s| s.len())
+    })
+    .expect_err("cycle");
+    assert_eq!(e.kind(), ErrorKind::LimitExceeded);
+    m.remove("self");
+}
+
+#[test]
+fn to_yaml_pretty_differs_from_to_yaml_where_v3_does() {
+    let v = values_from_yaml("a: [1, 1000000]\nt: \"x\\ty\\nz\"\n").expect("values");
+    assert_eq!(
+        to_yaml(&v).unwrap(),
+        "a:\n- 1\n- 1000000\nt: \"x\\ty\\nz\"\n"
+    );
+    assert_eq!(
+        to_yaml_pretty(&v).unwrap(),
+        "a:\n  - 1\n  - 1e+06\nt: |-\n  x\ty\n  z\n"
+    );
+}
