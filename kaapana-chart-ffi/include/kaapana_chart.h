@@ -131,6 +131,20 @@ typedef enum kc_set_kind {
 } kc_set_kind;
 
 /**
+ * The output forms of [`kc_source_tree`].
+ */
+typedef enum kc_tree_format {
+  /**
+   * Box-drawing text, as Kaapana's documentation draws chart trees.
+   */
+  KC_TREE_FORMAT_TEXT = 0,
+  /**
+   * JSON (name, version, dir, condition, enabled, library, children).
+   */
+  KC_TREE_FORMAT_JSON = 1,
+} kc_tree_format;
+
+/**
  * A loaded chart (with its subcharts). Immutable: it may be shared between
  * threads and rendered concurrently, by any number of engines.
  */
@@ -157,6 +171,12 @@ typedef struct kc_engine_options kc_engine_options;
  * concurrently, as long as no thread changes it meanwhile).
  */
 typedef struct kc_render_options kc_render_options;
+
+/**
+ * A scanned Kaapana source tree: every chart under the source roots, by
+ * the name in its `Chart.yaml`. Immutable; may be shared between threads.
+ */
+typedef struct kc_source kc_source;
 
 #ifdef __cplusplus
 extern "C" {
@@ -661,6 +681,72 @@ enum kc_result kc_render_template(const struct kc_engine *engine,
  * `kc_result`). A static NUL-terminated string: do not free it.
  */
 const char *kc_result_name(int32_t code);
+
+/**
+ * Frees a scanned source tree. NULL is a no-op; a handle that is not live
+ * gives `KC_RESULT_INVALID_HANDLE`. Charts loaded from it stay valid.
+ */
+enum kc_result kc_source_free(struct kc_source *source);
+
+/**
+ * Loads the chart named `name` (NUL-terminated UTF-8) from a scanned
+ * source tree, its dependencies resolved by name and assembled in memory
+ * as Kaapana's build would package them, with the build version `version`
+ * (NUL-terminated; NULL: `0.0.0`): what `kaapana-chart template --source
+ * SRC NAME --source-version VERSION` renders.
+ *
+ * On success `*out` is a new chart handle (free it with `kc_chart_free`);
+ * on failure NULL (an unknown name, a dependency that is not in the
+ * tree, …).
+ *
+ * # Safety
+ *
+ * `name` and `version` are NULL or NUL-terminated; `out` is NULL or
+ * writable.
+ */
+enum kc_result kc_source_load_chart(const struct kc_source *source,
+                                    const char *name,
+                                    const char *version,
+                                    struct kc_chart **out);
+
+/**
+ * Scans Kaapana source roots for charts, as Kaapana's build does
+ * (`kaapana-chart tree SRC...`): `roots` is an array of `n_roots`
+ * NUL-terminated UTF-8 folder paths. Charts are found by the name in their
+ * `Chart.yaml`; dependencies are resolved by name when a chart is loaded
+ * from the tree. Scan limits (depth, entries, file sizes) apply.
+ *
+ * On success `*out` is a new handle, to be freed with [`kc_source_free`];
+ * on failure it is NULL (two charts of one name, an unreadable root, …).
+ *
+ * # Safety
+ *
+ * `roots` is NULL (only with `n_roots` 0) or points to `n_roots` pointers,
+ * each NULL or a NUL-terminated string; `out` is NULL or writable.
+ */
+enum kc_result kc_source_scan(const char *const *roots, size_t n_roots, struct kc_source **out);
+
+/**
+ * Resolves the chart tree rooted at `root` (NUL-terminated; NULL:
+ * `kaapana-admin-chart`) with build version `version` (NULL: `0.0.0`) and
+ * prints it: byte for byte what `kaapana-chart tree SRC... --root ROOT
+ * --version VERSION --output text|json` prints (`format` is a
+ * `kc_tree_format`; an unknown value gives `KC_RESULT_INVALID_ARGUMENT`).
+ *
+ * On success `*out` is a new NUL-terminated UTF-8 string (free it with
+ * `kc_string_free`) and `*out_len` (if not NULL) its length.
+ *
+ * # Safety
+ *
+ * `root` and `version` are NULL or NUL-terminated; `out` and `out_len`
+ * are NULL or writable.
+ */
+enum kc_result kc_source_tree(const struct kc_source *source,
+                              const char *root,
+                              const char *version,
+                              uint32_t format,
+                              char **out,
+                              size_t *out_len);
 
 /**
  * Frees a string this library returned (`char **out` of any `kc_`

@@ -59,6 +59,32 @@ pub(crate) unsafe fn bytes<'a>(p: *const u8, len: usize, what: &str) -> Result<&
     Ok(unsafe { std::slice::from_raw_parts(p, len) })
 }
 
+/// An array argument of `len` pointers; NULL is allowed when `len` is 0.
+///
+/// # Safety
+///
+/// `p` is NULL or points to `len` readable pointers that stay valid and
+/// unchanged for `'a`.
+pub(crate) unsafe fn pointers<'a, T>(
+    p: *const *const T,
+    len: usize,
+    what: &str,
+) -> Result<&'a [*const T], Failure> {
+    if p.is_null() {
+        return if len == 0 {
+            Ok(&[])
+        } else {
+            Err(Failure::null(what))
+        };
+    }
+    if len > isize::MAX as usize / std::mem::size_of::<*const T>() {
+        return Err(Failure::invalid(format!("{what}: length too large")));
+    }
+    // SAFETY: non-null, the size fits isize, and the caller promises `len`
+    // readable, aligned pointers valid for 'a.
+    Ok(unsafe { std::slice::from_raw_parts(p, len) })
+}
+
 /// A UTF-8 text argument of `len` bytes (not NUL-terminated; may contain
 /// NULs); NULL is allowed when `len` is 0.
 ///

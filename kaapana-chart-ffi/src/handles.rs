@@ -33,6 +33,7 @@ pub(crate) enum Object {
     Engine(Arc<crate::engine::EngineState>),
     Chart(Arc<Chart>),
     RenderOptions(Arc<Mutex<crate::render::RenderOptions>>),
+    Source(Arc<kaapana_chart::kaapana::SourceTree>),
 }
 
 impl Object {
@@ -42,6 +43,7 @@ impl Object {
             Object::Engine(_) => "kc_engine",
             Object::Chart(_) => "kc_chart",
             Object::RenderOptions(_) => "kc_render_options",
+            Object::Source(_) => "kc_source",
         }
     }
 }
@@ -143,6 +145,13 @@ typed_lookup!(
     "kc_engine"
 );
 typed_lookup!(chart, Chart, Arc<Chart>, crate::chart::kc_chart, "kc_chart");
+typed_lookup!(
+    source,
+    Source,
+    Arc<kaapana_chart::kaapana::SourceTree>,
+    crate::kaapana::kc_source,
+    "kc_source"
+);
 typed_lookup!(
     render_options,
     RenderOptions,

@@ -56,7 +56,10 @@ pub use error::{
     kc_last_error_code, kc_last_error_column, kc_last_error_display, kc_last_error_file,
     kc_last_error_line, kc_last_error_message, kc_result, kc_result_name,
 };
-pub use kaapana::{kc_chart_extension_params, kc_chart_validate_params};
+pub use kaapana::{
+    kc_chart_extension_params, kc_chart_validate_params, kc_source, kc_source_free,
+    kc_source_load_chart, kc_source_scan, kc_source_tree, kc_tree_format,
+};
 pub use render::{
     kc_render_json, kc_render_options, kc_render_options_add_param, kc_render_options_add_set,
     kc_render_options_add_show_only, kc_render_options_add_values, kc_render_options_free,
@@ -76,6 +79,7 @@ const _: () = {
     send_sync::<kaapana_chart::Engine>();
     send_sync::<kaapana_chart::chart::Chart>();
     send_sync::<engine::EngineState>();
+    send_sync::<kaapana_chart::kaapana::SourceTree>();
     send_sync::<handles::Object>();
 };
 

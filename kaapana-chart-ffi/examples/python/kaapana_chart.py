@@ -76,6 +76,11 @@ class Library:
             "kc_chart_extension_params": ([h, POINTER(c_void_p), POINTER(c_size_t)], res),
             "kc_chart_validate_params": ([h, c_char_p, c_size_t, POINTER(c_void_p),
                                           POINTER(c_size_t)], res),
+            "kc_source_scan": ([POINTER(c_char_p), c_size_t, POINTER(h)], res),
+            "kc_source_free": ([h], res),
+            "kc_source_load_chart": ([h, c_char_p, c_char_p, POINTER(h)], res),
+            "kc_source_tree": ([h, c_char_p, c_char_p, c_uint32, POINTER(c_void_p),
+                                POINTER(c_size_t)], res),
             "kc_upload_check_image": ([c_char_p, c_size_t, POINTER(c_int), POINTER(c_void_p),
                                        POINTER(c_size_t)], res),
         }
@@ -142,6 +147,13 @@ class Library:
                                  ctypes.byref(verdict))
         return ("accepted", "rejected")[verdict.value], json.loads(text)
 
+    def scan_source(self, *roots):
+        """A scanned Kaapana source tree (charts found by name)."""
+        arr = (c_char_p * len(roots))(*[str(r).encode() for r in roots])
+        handle = c_void_p()
+        self.check(self._lib.kc_source_scan(arr, len(roots), ctypes.byref(handle)))
+        return Source(self, handle)
+
     def load_chart(self, path):
         handle = c_void_p()
         self.check(self._lib.kc_chart_load_path(str(path).encode(), ctypes.byref(handle)))
@@ -169,6 +181,26 @@ class Handle:
 
     def __exit__(self, *exc):
         self.close()
+
+
+class Source(Handle):
+    def __init__(self, lib, handle):
+        super().__init__(lib, handle, lib.kc_source_free)
+
+    def load_chart(self, name, version=None):
+        """The chart `name`, its dependencies resolved from the tree."""
+        handle = c_void_p()
+        v = None if version is None else version.encode()
+        self.lib.check(self.lib.kc_source_load_chart(self.handle, name.encode(), v,
+                                                     ctypes.byref(handle)))
+        return Handle(self.lib, handle, self.lib.kc_chart_free)
+
+    def tree(self, root=None, version=None, as_json=False):
+        """The resolved chart tree, as `kaapana-chart tree` prints it."""
+        r = None if root is None else root.encode()
+        v = None if version is None else version.encode()
+        text = self.lib._string_call(self.lib.kc_source_tree, self.handle, r, v, int(as_json))
+        return json.loads(text) if as_json else text
 
 
 class Engine(Handle):

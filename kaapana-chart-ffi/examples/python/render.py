@@ -59,6 +59,16 @@ def main():
         cm = out["demo-workflow/templates/configmap.yaml"]
         assert 'TASK_IDS: "lungs,liver"' in cm and "namespace: admin" in cm, cm
 
+    # A chart by name from a Kaapana source tree, with params.
+    with lib.scan_source(REPO / "fixtures/kaapana/src") as source:
+        print("  tree:", source.tree().splitlines()[0], "...")
+        assert source.tree(root="nnunet-workflow", as_json=True)["name"] == "nnunet-workflow"
+        with lib.engine() as engine, source.load_chart("nnunet-workflow", "0.6.0") as chart:
+            keys = [p["key"] for p in lib.extension_params(chart)["params"]]
+            print("  nnunet-workflow params:", keys)
+            out = engine.render_template(chart, params={"task_ids": ["lungs", "liver"]})
+            assert "# Source: nnunet-workflow/templates/dag-configmap.yaml" in out, out[:200]
+
     # The upload check of an image archive.
     for name, want in [("docker-save-25.tar", "accepted"), ("absolute-path.tar", "rejected")]:
         verdict, report = lib.check_image_upload(

@@ -686,6 +686,79 @@ static void test_extension_params(void) {
     CHECK_OK(kc_chart_free(chart));
 }
 
+/* The Kaapana layer: a source tree, charts by name, the tree printed. */
+static void test_source_tree(void) {
+    char src[4096];
+    path_of(src, sizeof src, root, "fixtures/kaapana/src");
+    const char *roots[] = {src};
+    kc_source *source = NULL;
+    char *out = NULL;
+    size_t len = 0;
+    CHECK_OK(kc_source_scan(roots, 1, &source));
+
+    /* The tree, as `kaapana-chart tree` prints it. */
+    CHECK_OK(kc_source_tree(source, NULL, NULL, KC_TREE_FORMAT_TEXT, &out, &len));
+    if (out) {
+        char path[4096];
+        path_of(path, sizeof path, expected, "tree.txt");
+        check_same_as_file("tree.txt", out, len, path);
+    }
+    kc_string_free(out);
+    CHECK_OK(kc_source_tree(source, "nnunet-workflow", "0.6.0", KC_TREE_FORMAT_JSON, &out, &len));
+    if (out) {
+        char path[4096];
+        path_of(path, sizeof path, expected, "tree-nnunet.json");
+        check_same_as_file("tree-nnunet.json", out, len, path);
+    }
+    kc_string_free(out);
+    CHECK_RC(kc_source_tree(source, NULL, NULL, 7, &out, &len), KC_RESULT_INVALID_ARGUMENT);
+    CHECK(kc_source_tree(source, "nope", NULL, KC_TREE_FORMAT_TEXT, &out, &len) != KC_RESULT_OK);
+    CHECK(out == NULL);
+    check_error_display("tree-nope.err");
+
+    /* A chart by name, rendered with params, as `template --source`. */
+    kc_chart *chart = NULL;
+    CHECK_OK(kc_source_load_chart(source, "nnunet-workflow", "0.6.0", &chart));
+    kc_engine *engine = new_engine();
+    kc_render_options *opts = NULL;
+    CHECK_OK(kc_render_options_new(&opts));
+    CHECK_OK(kc_render_options_add_param(opts, "task_ids=lungs,liver"));
+    check_render("nnunet.template", kc_render_template, engine, chart, opts);
+    CHECK_OK(kc_chart_extension_params(chart, &out, &len));
+    if (out) {
+        char path[4096];
+        path_of(path, sizeof path, expected, "nnunet.params.json");
+        check_same_as_file("nnunet.params.json", out, len, path);
+    }
+    kc_string_free(out);
+    CHECK_OK(kc_render_options_free(opts));
+    CHECK_OK(kc_engine_free(engine));
+    /* The chart outlives the tree it came from. */
+    CHECK_OK(kc_source_free(source));
+    CHECK_RC(kc_source_free(source), KC_RESULT_INVALID_HANDLE);
+    CHECK_OK(kc_chart_extension_params(chart, &out, NULL));
+    kc_string_free(out);
+    CHECK_OK(kc_chart_free(chart));
+
+    /* Errors. */
+    CHECK_OK(kc_source_scan(roots, 1, &source));
+    CHECK(kc_source_load_chart(source, "no-such-chart", NULL, &chart) != KC_RESULT_OK);
+    CHECK(chart == NULL && strstr(last_message(), "no-such-chart") != NULL);
+    CHECK_RC(kc_source_load_chart(source, NULL, NULL, &chart), KC_RESULT_NULL_ARGUMENT);
+    CHECK_RC(kc_source_load_chart(source, "\xff", NULL, &chart), KC_RESULT_INVALID_UTF8);
+    CHECK_RC(kc_source_load_chart(source, "nnunet-workflow", NULL, NULL), KC_RESULT_NULL_ARGUMENT);
+    CHECK_RC(kc_source_load_chart((const kc_source *)engine, "x", NULL, &chart), KC_RESULT_INVALID_HANDLE);
+    CHECK_RC(kc_source_tree(NULL, NULL, NULL, 0, &out, NULL), KC_RESULT_NULL_ARGUMENT);
+    CHECK_OK(kc_source_free(source));
+    const char *bad[] = {NULL};
+    CHECK_RC(kc_source_scan(bad, 1, &source), KC_RESULT_NULL_ARGUMENT);
+    CHECK_RC(kc_source_scan(NULL, 2, &source), KC_RESULT_NULL_ARGUMENT);
+    const char *nonutf8[] = {"\xc3("};
+    CHECK_RC(kc_source_scan(nonutf8, 1, &source), KC_RESULT_INVALID_UTF8);
+    const char *missing[] = {"/nonexistent/kc-src"};
+    CHECK(kc_source_scan(missing, 1, &source) != KC_RESULT_OK && source == NULL);
+}
+
 /* The upload check of image archives. */
 static void test_upload_image(void) {
     static const struct {
@@ -745,6 +818,7 @@ int main(int argc, char **argv) {
     test_null_and_handles();
     test_deterministic();
     test_extension_params();
+    test_source_tree();
     test_upload_image();
     test_threads(rounds);
     /* Every handle and string the tests made was freed. */
