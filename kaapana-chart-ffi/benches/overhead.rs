@@ -179,8 +179,8 @@ fn main() -> ExitCode {
         time(&mut c_json);
     }
     let (mut rt, mut ct, mut rr, mut cj) = (vec![], vec![], vec![], vec![]);
-    // Alternating which path goes first cancels order effects (caches,
-    // frequency scaling, other processes).
+    // Each pair (Rust, C) runs back to back, alternating which goes first,
+    // so that both see the same preceding work (caches, allocator state).
     for round in 0..rounds {
         if round % 2 == 0 {
             rt.push(time(&mut rust_template));
@@ -188,10 +188,10 @@ fn main() -> ExitCode {
             rr.push(time(&mut rust_render));
             cj.push(time(&mut c_json));
         } else {
-            cj.push(time(&mut c_json));
-            rr.push(time(&mut rust_render));
             ct.push(time(&mut c_template));
             rt.push(time(&mut rust_template));
+            cj.push(time(&mut c_json));
+            rr.push(time(&mut rust_render));
         }
     }
     let cd: Vec<Duration> = (0..rounds / 4 + 1).map(|_| time(&mut c_det)).collect();
