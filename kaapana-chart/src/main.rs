@@ -18,6 +18,8 @@ use kaapana_chart::{values_from_yaml, Engine, Error, ErrorKind, Release, Templat
 
 #[path = "cli/build.rs"]
 mod build;
+#[path = "cli/check_upload.rs"]
+mod check_upload;
 #[path = "cli/params.rs"]
 mod params;
 #[path = "cli/tree.rs"]
@@ -88,6 +90,9 @@ enum Command {
         /// The fixture file (see fixtures/README.md).
         case: String,
     },
+    /// Check an uploaded chart archive as Kaapana should before installing
+    /// it: exit 0 accepted, 1 rejected (with a report), 2 usage error.
+    CheckUpload(check_upload::CheckUploadArgs),
     /// Print the chart tree Kaapana's build assembles from a source tree
     /// (charts found by the name in their Chart.yaml, dependencies resolved
     /// by name); subcharts their condition turns off are marked.
@@ -266,6 +271,7 @@ fn main() -> ExitCode {
             }
         },
         Command::RenderFixture { case } => render_fixture(&case),
+        Command::CheckUpload(args) => check_upload::run(&args),
         Command::Params { chart, output } => print_or_fail(params::run(&chart, output)),
         Command::Tree(args) => print_or_fail(tree::run(&args)),
         Command::Build(args) => print_or_fail(build::run(&args)),

@@ -16,9 +16,15 @@
 //! assert_eq!(report.verdict(), Verdict::Rejected);
 //! ```
 
-pub mod image;
-
 use std::fmt;
+
+pub mod chart;
+pub mod image;
+pub mod policy;
+pub mod scope;
+
+pub use chart::{check_chart, check_chart_archive};
+pub use policy::Policy;
 
 /// How much a finding weighs. Any [`Severity::Error`] rejects the upload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -132,6 +138,76 @@ impl Finding {
             variant: None,
         }
     }
+
+    /// The same finding about `object`.
+    ///
+    /// ```
+    /// use kaapana_chart::upload::{Finding, ObjectRef, Severity};
+    /// let o = ObjectRef { kind: "Job".into(), name: "x".into(), ..ObjectRef::default() };
+    /// let f = Finding::new("r", Severity::Error, "m").with_object(o);
+    /// assert_eq!(f.object.unwrap().kind, "Job");
+    /// ```
+    pub fn with_object(mut self, object: ObjectRef) -> Finding {
+        self.object = Some(object);
+        self
+    }
+
+    /// The same finding about `file`.
+    ///
+    /// ```
+    /// use kaapana_chart::upload::{Finding, Severity};
+    /// let f = Finding::new("r", Severity::Error, "m").with_file("c/templates/x.yaml");
+    /// assert_eq!(f.file.as_deref(), Some("c/templates/x.yaml"));
+    /// ```
+    pub fn with_file(mut self, file: impl Into<String>) -> Finding {
+        self.file = Some(file.into());
+        self
+    }
+
+    /// The same finding, produced by the parameter choice `variant`.
+    ///
+    /// ```
+    /// use kaapana_chart::upload::{Finding, Severity};
+    /// let f = Finding::new("r", Severity::Error, "m").with_variant("defaults");
+    /// assert_eq!(f.variant.as_deref(), Some("defaults"));
+    /// ```
+    pub fn with_variant(mut self, variant: impl Into<String>) -> Finding {
+        self.variant = Some(variant.into());
+        self
+    }
+}
+
+impl fmt::Display for ObjectRef {
+    /// `Kind/name in namespace ns` (or `(cluster-scoped)`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.kind, self.name)?;
+        match &self.namespace {
+            Some(ns) => write!(f, " in namespace {ns:?}"),
+            None => f.write_str(" (cluster-scoped)"),
+        }
+    }
+}
+
+impl fmt::Display for Finding {
+    /// One line: `error namespace.admin: <message> [Job/x in namespace
+    /// "admin"; file c/templates/x.yaml; variant defaults]`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}: {}", self.severity, self.rule, self.message)?;
+        let mut extra = Vec::new();
+        if let Some(o) = &self.object {
+            extra.push(o.to_string());
+        }
+        if let Some(file) = &self.file {
+            extra.push(format!("file {file}"));
+        }
+        if let Some(v) = &self.variant {
+            extra.push(format!("variant {v}"));
+        }
+        if !extra.is_empty() {
+            write!(f, " [{}]", extra.join("; "))?;
+        }
+        Ok(())
+    }
 }
 
 /// Findings and the verdict they add up to.
@@ -166,5 +242,105 @@ impl Report {
         } else {
             Verdict::Accepted
         }
+    }
+
+    /// The distinct rule ids of the findings, sorted.
+    ///
+    /// ```
+    /// use kaapana_chart::upload::{Finding, Report, Severity};
+    /// let mut r = Report::default();
+    /// r.push(Finding::new("b", Severity::Warning, ""));
+    /// r.push(Finding::new("a", Severity::Error, ""));
+    /// r.push(Finding::new("b", Severity::Error, ""));
+    /// assert_eq!(r.rules(), ["a", "b"]);
+    /// ```
+    pub fn rules(&self) -> Vec<&str> {
+        let set: std::collections::BTreeSet<&str> =
+            self.findings.iter().map(|f| f.rule.as_str()).collect();
+        set.into_iter().collect()
+    }
+
+    /// The report for humans: the verdict, then one line per finding,
+    /// errors first.
+    ///
+    /// ```
+    /// use kaapana_chart::upload::{Finding, Report, Severity};
+    /// let mut r = Report::default();
+    /// r.push(Finding::new("lookup", Severity::Error, "a template calls lookup").with_file("c/templates/x.yaml"));
+    /// assert_eq!(
+    ///     r.to_text(),
+    ///     "rejected: 1 error, 0 warnings\n  error lookup: a template calls lookup [file c/templates/x.yaml]\n"
+    /// );
+    /// ```
+    pub fn to_text(&self) -> String {
+        let errors = self
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count();
+        let warnings = self.findings.len() - errors;
+        let mut out = format!(
+            "{}: {errors} error{}, {warnings} warning{}\n",
+            self.verdict(),
+            if errors == 1 { "" } else { "s" },
+            if warnings == 1 { "" } else { "s" }
+        );
+        // Errors first; within a severity, the order the check made them.
+        let mut ordered: Vec<&Finding> = self.findings.iter().collect();
+        ordered.sort_by_key(|f| std::cmp::Reverse(f.severity));
+        for f in ordered {
+            // Findings may quote uploaded text: keep control characters out
+            // of the terminal.
+            let line = f.to_string();
+            out.push_str("  ");
+            out.extend(line.chars().map(|c| match c {
+                '\n' | '\t' | '\r' => ' ',
+                c if c.is_control() => '?',
+                c => c,
+            }));
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The report as one JSON object: `{"verdict": "rejected", "findings":
+    /// [{"rule", "severity", "message", "object": {"apiVersion", "kind",
+    /// "name", "namespace"} | null, "file", "variant"}]}` (absent parts are
+    /// `null`), followed by a newline.
+    ///
+    /// ```
+    /// use kaapana_chart::upload::{Finding, Report, Severity};
+    /// let mut r = Report::default();
+    /// r.push(Finding::new("x.y", Severity::Warning, "note"));
+    /// let v: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
+    /// assert_eq!(v["verdict"], "accepted");
+    /// assert_eq!(v["findings"][0]["rule"], "x.y");
+    /// assert!(v["findings"][0]["object"].is_null());
+    /// ```
+    pub fn to_json(&self) -> String {
+        use serde_json::{json, Value as J};
+        let findings: Vec<J> = self
+            .findings
+            .iter()
+            .map(|f| {
+                json!({
+                    "rule": f.rule,
+                    "severity": f.severity.as_str(),
+                    "message": f.message,
+                    "object": f.object.as_ref().map(|o| json!({
+                        "apiVersion": o.api_version,
+                        "kind": o.kind,
+                        "name": o.name,
+                        "namespace": o.namespace,
+                    })),
+                    "file": f.file,
+                    "variant": f.variant,
+                })
+            })
+            .collect();
+        let doc = json!({ "verdict": self.verdict().as_str(), "findings": findings });
+        let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| String::from("{}"));
+        s.push('\n');
+        s
     }
 }
