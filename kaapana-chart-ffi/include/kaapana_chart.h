@@ -756,20 +756,54 @@ enum kc_result kc_source_tree(const struct kc_source *source,
 enum kc_result kc_string_free(char *s);
 
 /**
+ * The upload check of `kaapana-chart check-upload FILE --output json`:
+ * `data` (`len` bytes) is checked as what its content says it is — a gzip
+ * stream as a chart archive (loaded with the upload limits, rendered with
+ * every extension-param variant, each manifest checked against the
+ * policy), anything else as an image archive (plus the check of its file
+ * name `file_name`, NUL-terminated, if not NULL). A hostile upload is a
+ * normal input: the call succeeds and reports it.
+ *
+ * `policy` (JSON text of `policy_len` bytes; NULL or empty: the defaults)
+ * is what check-upload's flags set:
+ *
+ * ```text
+ * {"admin_namespaces": ["admin", "kube-*"],  // kube-* is always added
+ *  "release_namespace": "admin",
+ *  "globals": {"global": {...}},             // or the globals map itself
+ *  "allow_cluster_kinds": ["Kind.group"], "namespaced_kinds": ["Kind.group"]}
+ * ```
+ *
+ * `*verdict` (if not NULL) is the verdict (rejected if the call fails);
+ * `*out` (if not NULL) the report, byte for byte check-upload's JSON, to
+ * be freed with `kc_string_free`; `*out_len` (if not NULL) its length. A
+ * policy that does not parse gives `KC_RESULT_JSON` or
+ * `KC_RESULT_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ *
+ * `data` and `policy` are NULL (only with length 0) or point to that many
+ * readable bytes; `file_name` is NULL or NUL-terminated; `verdict_out`,
+ * `out` and `out_len` are NULL or writable.
+ */
+enum kc_result kc_upload_check(const uint8_t *data,
+                               size_t len,
+                               const char *file_name,
+                               const char *policy_json,
+                               size_t policy_len,
+                               enum kc_verdict *verdict_out,
+                               char **out,
+                               size_t *out_len);
+
+/**
  * Checks an uploaded container image archive (`docker save` / OCI layout
  * tar, `len` bytes at `data`) before it is imported, with the library's
  * default limits. A hostile archive is a normal input: the call succeeds
  * and reports it. `*verdict` (if not NULL) is the verdict; `*out` (if not
  * NULL) the report as compact JSON text, to be freed with
- * `kc_string_free`:
- *
- * ```text
- * {"findings": [{"file": ... | null, "message": "...", "object": null,
- *                "rule": "image.path-traversal", "severity": "error",
- *                "variant": null}, ...],
- *  "images": ["docker.io/library/busybox:latest", ...],
- *  "verdict": "accepted" | "rejected"}
- * ```
+ * `kc_string_free`: the JSON of `kaapana-chart check-upload --output
+ * json` (the findings, the verdict and the image references) without the
+ * check of the file's name, which [`kc_upload_check`] adds.
  *
  * # Safety
  *

@@ -70,7 +70,7 @@ pub use render::{
     kc_render_options_set_skip_tests, kc_render_options_set_upgrade, kc_render_template,
     kc_set_kind, kc_string_free,
 };
-pub use upload::{kc_upload_check_image, kc_verdict};
+pub use upload::{kc_upload_check, kc_upload_check_image, kc_verdict};
 
 // The thread-safety promise of the header rests on these: a handle's
 // object is shared (through an Arc) by every thread that uses it.

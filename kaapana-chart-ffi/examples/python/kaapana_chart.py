@@ -81,6 +81,8 @@ class Library:
             "kc_source_load_chart": ([h, c_char_p, c_char_p, POINTER(h)], res),
             "kc_source_tree": ([h, c_char_p, c_char_p, c_uint32, POINTER(c_void_p),
                                 POINTER(c_size_t)], res),
+            "kc_upload_check": ([c_char_p, c_size_t, c_char_p, c_char_p, c_size_t, POINTER(c_int),
+                                 POINTER(c_void_p), POINTER(c_size_t)], res),
             "kc_upload_check_image": ([c_char_p, c_size_t, POINTER(c_int), POINTER(c_void_p),
                                        POINTER(c_size_t)], res),
         }
@@ -153,6 +155,16 @@ class Library:
         handle = c_void_p()
         self.check(self._lib.kc_source_scan(arr, len(roots), ctypes.byref(handle)))
         return Source(self, handle)
+
+    def check_upload(self, data, file_name=None, policy=None):
+        """(verdict, report) of an upload (a chart .tgz or an image .tar),
+        as `kaapana-chart check-upload FILE --output json` reports it."""
+        verdict = c_int()
+        pol = b"" if policy is None else json.dumps(policy).encode("utf-8")
+        name = None if file_name is None else file_name.encode("utf-8")
+        text = self._string_call(self._lib.kc_upload_check, data, len(data), name, pol, len(pol),
+                                 ctypes.byref(verdict))
+        return ("accepted", "rejected")[verdict.value], json.loads(text)
 
     def load_chart(self, path):
         handle = c_void_p()

@@ -77,6 +77,17 @@ def main():
         print(f"  upload {name}: {verdict} {rules} {report['images']}")
         assert verdict == want == report["verdict"], report
 
+    # The upload check of chart archives, with a platform policy.
+    policy = {"admin_namespaces": ["admin"], "release_namespace": "admin"}
+    for name, want in [("f63-kube-system.tgz", "rejected"), ("f69-helpers-ignored.tgz", "accepted")]:
+        verdict, report = lib.check_upload(
+            (REPO / "fixtures/uploads/charts" / name).read_bytes(), policy=policy)
+        print(f"  upload {name}: {verdict} {[f['rule'] for f in report['findings']]}")
+        assert verdict == want == report["verdict"], report
+    verdict, report = lib.check_upload((REPO / "fixtures/uploads/images/docker-save-25.tar")
+                                       .read_bytes(), file_name="x.tar; rm -rf ~")
+    assert verdict == "rejected", report
+
     # A chart from archive bytes, e.g. an upload.
     tgz = (REPO / "fixtures/charts/nested-tgz/charts/mid-0.2.0.tgz").read_bytes()
     with lib.engine() as engine, lib.load_archive(tgz) as chart:

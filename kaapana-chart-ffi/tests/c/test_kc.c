@@ -767,10 +767,10 @@ static void test_upload_image(void) {
         const char *needle;
     } cases[] = {
         {"fixtures/uploads/images/docker-save-25.tar", KC_VERDICT_ACCEPTED,
-         "\"images\":[\"registry.example.com/kaapana/totalsegmentator:2.4\"]"},
+         "\"registry.example.com/kaapana/totalsegmentator:2.4\""},
         {"fixtures/uploads/images/absolute-path.tar", KC_VERDICT_REJECTED,
-         "\"rule\":\"image.absolute-path\""},
-        {"fixtures/uploads/images/not-a-tar.tar", KC_VERDICT_REJECTED, "\"verdict\":\"rejected\""},
+         "\"rule\": \"image.absolute-path\""},
+        {"fixtures/uploads/images/not-a-tar.tar", KC_VERDICT_REJECTED, "\"verdict\": \"rejected\""},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char path[4096];
@@ -800,6 +800,63 @@ static void test_upload_image(void) {
     CHECK(v == KC_VERDICT_REJECTED); /* fails closed */
 }
 
+/* The upload check as check-upload runs it: charts and images. */
+static void check_upload_case(const char *name, const char *rel, const char *file_name,
+                              const char *policy, kc_verdict want) {
+    char path[4096];
+    size_t len = 0, out_len = 0;
+    char *out = NULL;
+    kc_verdict v = want == KC_VERDICT_ACCEPTED ? KC_VERDICT_REJECTED : KC_VERDICT_ACCEPTED;
+    path_of(path, sizeof path, root, rel);
+    char *bytes = read_file(path, &len);
+    CHECK(bytes != NULL);
+    CHECK_OK(kc_upload_check((const uint8_t *)bytes, len, file_name, policy,
+                             policy ? strlen(policy) : 0, &v, &out, &out_len));
+    CHECK(v == want);
+    if (out != NULL) {
+        path_of(path, sizeof path, expected, name);
+        check_same_as_file(name, out, out_len, path);
+    }
+    kc_string_free(out);
+    free(bytes);
+}
+
+static void test_upload_check(void) {
+    check_upload_case("up-kube-system.json", "fixtures/uploads/charts/f63-kube-system.tgz", NULL,
+                      NULL, KC_VERDICT_REJECTED);
+    check_upload_case("up-helpers.json", "fixtures/uploads/charts/f69-helpers-ignored.tgz", NULL,
+                      "", KC_VERDICT_ACCEPTED);
+    check_upload_case("up-truncated.json", "fixtures/uploads/charts/a03-truncated-gzip.tgz", NULL,
+                      NULL, KC_VERDICT_REJECTED);
+    const char *policy =
+        "{\"admin_namespaces\": [\"admin\", \"services\"], \"release_namespace\": \"admin\","
+        " \"globals\": {\"global\": {\"services_namespace\": \"services\"}},"
+        " \"allow_cluster_kinds\": [\"ClusterRoleBinding.rbac.authorization.k8s.io\"]}";
+    check_upload_case("up-values-policy.json", "fixtures/uploads/charts/f70-namespace-from-values.tgz",
+                      NULL, policy, KC_VERDICT_REJECTED);
+    check_upload_case("up-crb-allowed.json", "fixtures/uploads/charts/f64-cluster-role-binding.tgz",
+                      NULL, policy, KC_VERDICT_ACCEPTED);
+    check_upload_case("up-image.json", "fixtures/uploads/images/docker-save-25.tar",
+                      "/uploads/docker-save-25.tar", NULL, KC_VERDICT_ACCEPTED);
+    check_upload_case("up-image-hostile.json", "fixtures/uploads/images/docker-save-25.tar",
+                      "x.tar; rm -rf ~", NULL, KC_VERDICT_REJECTED);
+
+    /* Errors fail closed. */
+    kc_verdict v = KC_VERDICT_ACCEPTED;
+    char *out = NULL;
+    CHECK_RC(kc_upload_check((const uint8_t *)"x", 1, NULL, "{bad", 4, &v, &out, NULL), KC_RESULT_JSON);
+    CHECK(v == KC_VERDICT_REJECTED && out == NULL);
+    v = KC_VERDICT_ACCEPTED;
+    CHECK_RC(kc_upload_check((const uint8_t *)"x", 1, NULL, "{\"nope\": 1}", 11, &v, NULL, NULL),
+             KC_RESULT_INVALID_ARGUMENT);
+    CHECK(v == KC_VERDICT_REJECTED);
+    CHECK_RC(kc_upload_check((const uint8_t *)"x", 1, NULL, "[1]", 3, &v, NULL, NULL),
+             KC_RESULT_INVALID_ARGUMENT);
+    CHECK_RC(kc_upload_check(NULL, 3, NULL, NULL, 0, &v, NULL, NULL), KC_RESULT_NULL_ARGUMENT);
+    CHECK_RC(kc_upload_check((const uint8_t *)"x", 1, "\xff", NULL, 0, &v, NULL, NULL),
+             KC_RESULT_INVALID_UTF8);
+}
+
 int main(int argc, char **argv) {
     if (argc != 3) {
         fprintf(stderr, "usage: %s REPO_ROOT EXPECTED_DIR\n", argv[0]);
@@ -820,6 +877,7 @@ int main(int argc, char **argv) {
     test_extension_params();
     test_source_tree();
     test_upload_image();
+    test_upload_check();
     test_threads(rounds);
     /* Every handle and string the tests made was freed. */
     CHECK(kc_live_objects() == 0);
