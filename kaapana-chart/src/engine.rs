@@ -6,6 +6,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
 use crate::capabilities::Capabilities;
 use crate::error::{Error, ErrorKind, Result};
@@ -34,6 +35,10 @@ pub struct Engine {
     pub(crate) capabilities: Capabilities,
     lint: bool,
     dns: bool,
+    /// `Some((seed, now))`: the reproducible function registry of
+    /// [`Functions::helm_deterministic`] instead of the system clock and OS
+    /// randomness.
+    deterministic: Option<(u64, SystemTime)>,
     pub(crate) skip_schema_validation: bool,
     /// Parsed template files and `tpl` strings by their text, reused by
     /// later renders (shared by clones; a builder method that changes the
@@ -83,6 +88,7 @@ impl Engine {
             capabilities: Capabilities::default(),
             lint: false,
             dns: false,
+            deterministic: None,
             skip_schema_validation: false,
             parse_cache: Arc::default(),
         }
@@ -121,8 +127,35 @@ impl Engine {
         self
     }
 
+    /// Reproducible renders: `now` (and every date function without a time
+    /// argument) reads the fixed instant `now`, and the random functions
+    /// draw from a generator seeded with `seed` (see
+    /// [`Functions::helm_deterministic`]). The generator is shared by the
+    /// engine's clones and advances with each render; call this again on a
+    /// clone for a render that starts the stream afresh.
+    ///
+    /// ```
+    /// use kaapana_chart::{Engine, TemplateFile, Value};
+    /// use std::time::{Duration, UNIX_EPOCH};
+    ///
+    /// let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    /// let files = [TemplateFile::new("c/templates/t", r#"{{ now | date "2006" }} {{ randAlphaNum 8 }}"#, "c/templates")];
+    /// let a = Engine::new().with_deterministic(7, now).render_templates(&files, &Value::empty_map()).unwrap();
+    /// let b = Engine::new().with_deterministic(7, now).render_templates(&files, &Value::empty_map()).unwrap();
+    /// assert_eq!(a, b);
+    /// assert!(a["c/templates/t"].starts_with("2023 "));
+    /// ```
+    pub fn with_deterministic(mut self, seed: u64, now: SystemTime) -> Engine {
+        self.deterministic = Some((seed, now));
+        self.funcs = Arc::new(self.functions());
+        self
+    }
+
     fn functions(&self) -> Functions {
-        let mut f = Functions::helm();
+        let mut f = match self.deterministic {
+            Some((seed, now)) => Functions::helm_deterministic(seed, now),
+            None => Functions::helm(),
+        };
         if self.lint {
             crate::funcs::helm::register_required_fail(&mut f, true);
         }
