@@ -103,9 +103,13 @@ proptest! {
         prop_assert_eq!(js(&back), js(&v));
     }
 
-    /// `fromYaml (toYaml x)` equals `x` inside templates too.
+    /// `fromYaml (toYaml x)` equals `x` inside templates too, for values
+    /// without a string that ends in a newline: Helm's `toYaml` trims the
+    /// document's final newline, so the last such string loses it (the
+    /// oracle agrees: `{a: "x\n"}` comes back as `{a: "x"}`).
     #[test]
     fn from_yaml_of_to_yaml_is_identity(v in top()) {
+        prop_assume!(!has_trailing_newline(&v));
         let values = Value::from_iter([("x".to_owned(), v.clone())]);
         let out = render("{{ .Values.x | toYaml | fromYaml | toJson }}", values);
         prop_assert_eq!(out, js(&v));
@@ -260,6 +264,15 @@ proptest! {
 }
 
 // ------------------------------------------------------------- helpers
+
+fn has_trailing_newline(v: &Value) -> bool {
+    match v {
+        Value::String(s) => s.ends_with('\n'),
+        Value::List(l) => l.items().iter().any(has_trailing_newline),
+        Value::Map(m) => m.read().values().any(has_trailing_newline),
+        _ => false,
+    }
+}
 
 fn set_key() -> impl Strategy<Value = String> {
     "[a-z][a-z0-9]{0,5}"
