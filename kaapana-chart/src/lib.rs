@@ -18,6 +18,13 @@
 //! assert_eq!(out["demo/templates/x.yaml"], "name: web\nreplicas: 3\n");
 //! ```
 #![deny(missing_docs)]
+// Untrusted charts must never panic the library: no unwrap, expect or
+// panic outside tests (provably infallible spots carry a local allow with
+// the reason).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod capabilities;
 pub mod chart;

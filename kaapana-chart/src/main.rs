@@ -3,6 +3,10 @@
 //! Exit codes: 0 success; 1 the chart could not be loaded or rendered (the
 //! error is printed on stderr: Helm's message first, then the source line
 //! with a caret); 2 the command line was wrong.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 use std::collections::BTreeMap;
 use std::path::Path;

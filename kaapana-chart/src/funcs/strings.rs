@@ -786,7 +786,9 @@ fn camel_to_lower(s: &str, connector: char) -> String {
                     to_lower_word(&mut out, wt, word, connector);
                     (wt, word, rest) = next_word(rest);
                 }
-                if wt != Invalid && wt != Punct {
+                // A connector word after a number writes its own
+                // connector (xstrings v1.5): "29 name" is "29_name".
+                if wt != Invalid && wt != Punct && wt != Connector {
                     out.push(connector);
                 }
             }

@@ -417,7 +417,11 @@ fn eq(arg1: &Val, rest: &[Val]) -> Result<bool, FuncError> {
                             sprint_opt(a),
                             type_of(a),
                             type_of(b),
-                            sprint_opt(b)
+                            // Go formats this one with %v, the first with %s.
+                            crate::template::fmt::sprintf(
+                                "%v",
+                                &[b.cloned().unwrap_or(Value::Nil)]
+                            )
                         )));
                     }
                     if is_nil(a) || is_nil(b) {
