@@ -2,13 +2,12 @@
 
 use std::ffi::c_char;
 
-use kaapana_chart::upload::image::{check_image_archive, check_upload_file_name};
-use kaapana_chart::upload::{check_chart_archive, Policy, Report, Verdict};
+use kaapana_chart::upload::image::check_image_archive;
+use kaapana_chart::upload::{check_upload, Policy, UploadCheck, Verdict};
 use kaapana_chart::{from_json, Value};
 
-use crate::args::{bytes, opt_c_str, text, Out};
+use crate::args::{bytes, opt_c_str, text, Out, OutText};
 use crate::error::{boundary, kc_result, Failure};
-use crate::handles;
 
 /// The verdict of an upload check.
 #[repr(C)]
@@ -21,26 +20,16 @@ pub enum kc_verdict {
     KC_VERDICT_REJECTED = 1,
 }
 
-/// The report as `kaapana-chart check-upload --output json` prints it:
-/// the report's JSON, with the image references added for an image
-/// archive.
-fn report_json(report: &Report, images: Option<&[String]>) -> String {
-    let Some(images) = images else {
-        return report.to_json();
-    };
-    let mut v: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap_or_default();
-    if let Some(m) = v.as_object_mut() {
-        m.insert("images".to_owned(), serde_json::json!(images));
+/// Hands a check's verdict and JSON report to C, each if wanted.
+fn give(check: &UploadCheck, verdict_out: Option<Out<kc_verdict>>, out: OutText) {
+    if out.wanted() {
+        out.set(check.to_json());
     }
-    let mut t = serde_json::to_string_pretty(&v).unwrap_or_default();
-    t.push('\n');
-    t
-}
-
-fn verdict(v: Verdict) -> kc_verdict {
-    match v {
-        Verdict::Accepted => kc_verdict::KC_VERDICT_ACCEPTED,
-        _ => kc_verdict::KC_VERDICT_REJECTED,
+    if let Some(v) = verdict_out {
+        v.set(match check.report.verdict() {
+            Verdict::Accepted => kc_verdict::KC_VERDICT_ACCEPTED,
+            _ => kc_verdict::KC_VERDICT_REJECTED,
+        });
     }
 }
 
@@ -69,22 +58,15 @@ pub unsafe extern "C" fn kc_upload_check_image(
         // SAFETY: the caller promises these are NULL or writable.
         let v = unsafe { Out::optional(verdict_out, kc_verdict::KC_VERDICT_REJECTED) };
         // SAFETY: as above.
-        let out = unsafe { Out::optional(out, std::ptr::null_mut()) };
-        // SAFETY: as above.
-        let out_len = unsafe { Out::optional(out_len, 0) };
+        let out = unsafe { OutText::optional(out, out_len) };
         // SAFETY: the caller promises `len` readable bytes at `data`.
         let data = unsafe { bytes(data, len, "data") }?;
         let check = check_image_archive(data);
-        if let Some(out) = out {
-            let (ptr, len) = handles::give_string(report_json(&check.report, Some(&check.images)));
-            out.set(ptr);
-            if let Some(l) = out_len {
-                l.set(len);
-            }
-        }
-        if let Some(v) = v {
-            v.set(verdict(check.report.verdict()));
-        }
+        let check = UploadCheck {
+            report: check.report,
+            images: Some(check.images),
+        };
+        give(&check, v, out);
         Ok(())
     })
 }
@@ -210,9 +192,7 @@ pub unsafe extern "C" fn kc_upload_check(
         // SAFETY: the caller promises these are NULL or writable.
         let v = unsafe { Out::optional(verdict_out, kc_verdict::KC_VERDICT_REJECTED) };
         // SAFETY: as above.
-        let out = unsafe { Out::optional(out, std::ptr::null_mut()) };
-        // SAFETY: as above.
-        let out_len = unsafe { Out::optional(out_len, 0) };
+        let out = unsafe { OutText::optional(out, out_len) };
         // SAFETY: the caller promises `len` readable bytes at `data`.
         let data = unsafe { bytes(data, len, "data") }?;
         // SAFETY: the caller promises `file_name` is NULL or NUL-terminated.
@@ -220,32 +200,7 @@ pub unsafe extern "C" fn kc_upload_check(
         // SAFETY: the caller promises `policy_len` readable bytes.
         let policy_text = unsafe { text(policy_json, policy_len, "policy") }?;
         let policy = policy(Some(policy_text))?;
-        let (report, images) = if data.starts_with(&[0x1f, 0x8b]) {
-            (check_chart_archive(data, &policy), None)
-        } else {
-            let mut check = check_image_archive(data);
-            if let Some(name) = file_name {
-                let base = std::path::Path::new(name)
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                check
-                    .report
-                    .findings
-                    .extend(check_upload_file_name(&base).findings);
-            }
-            (check.report, Some(check.images))
-        };
-        if let Some(out) = out {
-            let (ptr, len) = handles::give_string(report_json(&report, images.as_deref()));
-            out.set(ptr);
-            if let Some(l) = out_len {
-                l.set(len);
-            }
-        }
-        if let Some(v) = v {
-            v.set(verdict(report.verdict()));
-        }
+        give(&check_upload(data, file_name, &policy), v, out);
         Ok(())
     })
 }
