@@ -20,17 +20,41 @@ pub enum kc_verdict {
     KC_VERDICT_REJECTED = 1,
 }
 
-/// Hands a check's verdict and JSON report to C, each if wanted.
-fn give(check: &UploadCheck, verdict_out: Option<Out<kc_verdict>>, out: OutText) {
-    if out.wanted() {
-        out.set(check.to_json());
-    }
-    if let Some(v) = verdict_out {
-        v.set(match check.report.verdict() {
-            Verdict::Accepted => kc_verdict::KC_VERDICT_ACCEPTED,
-            _ => kc_verdict::KC_VERDICT_REJECTED,
-        });
-    }
+/// Runs one upload-check export: empties the out-parameters, reads the
+/// `len` bytes at `data`, runs `check` on them and hands the verdict and
+/// the JSON report to C, each if wanted.
+///
+/// # Safety
+///
+/// `data` is NULL (only with `len` 0) or points to `len` readable bytes;
+/// `verdict_out`, `out` and `out_len` are NULL or writable.
+unsafe fn check_export(
+    data: *const u8,
+    len: usize,
+    verdict_out: *mut kc_verdict,
+    out: *mut *mut c_char,
+    out_len: *mut usize,
+    check: impl FnOnce(&[u8]) -> Result<UploadCheck, Failure>,
+) -> kc_result {
+    boundary(|| {
+        // SAFETY: the caller promises these are NULL or writable.
+        let v = unsafe { Out::optional(verdict_out, kc_verdict::KC_VERDICT_REJECTED) };
+        // SAFETY: as above.
+        let out = unsafe { OutText::optional(out, out_len) };
+        // SAFETY: the caller promises `len` readable bytes at `data`.
+        let data = unsafe { bytes(data, len, "data") }?;
+        let check = check(data)?;
+        if out.wanted() {
+            out.set(check.to_json());
+        }
+        if let Some(v) = v {
+            v.set(match check.report.verdict() {
+                Verdict::Accepted => kc_verdict::KC_VERDICT_ACCEPTED,
+                _ => kc_verdict::KC_VERDICT_REJECTED,
+            });
+        }
+        Ok(())
+    })
 }
 
 /// Checks an uploaded container image archive (`docker save` / OCI layout
@@ -54,21 +78,16 @@ pub unsafe extern "C" fn kc_upload_check_image(
     out: *mut *mut c_char,
     out_len: *mut usize,
 ) -> kc_result {
-    boundary(|| {
-        // SAFETY: the caller promises these are NULL or writable.
-        let v = unsafe { Out::optional(verdict_out, kc_verdict::KC_VERDICT_REJECTED) };
-        // SAFETY: as above.
-        let out = unsafe { OutText::optional(out, out_len) };
-        // SAFETY: the caller promises `len` readable bytes at `data`.
-        let data = unsafe { bytes(data, len, "data") }?;
-        let check = check_image_archive(data);
-        let check = UploadCheck {
-            report: check.report,
-            images: Some(check.images),
-        };
-        give(&check, v, out);
-        Ok(())
-    })
+    // SAFETY: the caller's contract is check_export's.
+    unsafe {
+        check_export(data, len, verdict_out, out, out_len, |data| {
+            let check = check_image_archive(data);
+            Ok(UploadCheck {
+                report: check.report,
+                images: Some(check.images),
+            })
+        })
+    }
 }
 
 /// A `Policy` from its JSON form (see [`kc_upload_check`]).
@@ -188,19 +207,14 @@ pub unsafe extern "C" fn kc_upload_check(
     out: *mut *mut c_char,
     out_len: *mut usize,
 ) -> kc_result {
-    boundary(|| {
-        // SAFETY: the caller promises these are NULL or writable.
-        let v = unsafe { Out::optional(verdict_out, kc_verdict::KC_VERDICT_REJECTED) };
-        // SAFETY: as above.
-        let out = unsafe { OutText::optional(out, out_len) };
-        // SAFETY: the caller promises `len` readable bytes at `data`.
-        let data = unsafe { bytes(data, len, "data") }?;
+    let check = |data: &[u8]| {
         // SAFETY: the caller promises `file_name` is NULL or NUL-terminated.
         let file_name = unsafe { opt_c_str(file_name, "file_name") }?;
         // SAFETY: the caller promises `policy_len` readable bytes.
         let policy_text = unsafe { text(policy_json, policy_len, "policy") }?;
         let policy = policy(Some(policy_text))?;
-        give(&check_upload(data, file_name, &policy), v, out);
-        Ok(())
-    })
+        Ok(check_upload(data, file_name, &policy))
+    };
+    // SAFETY: the caller's contract is check_export's.
+    unsafe { check_export(data, len, verdict_out, out, out_len, check) }
 }
