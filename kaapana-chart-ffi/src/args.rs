@@ -152,3 +152,64 @@ impl<T: Copy> Out<T> {
         unsafe { self.ptr.write(value) }
     }
 }
+
+/// A text result: `char **out` and its `size_t *out_len` (NULL: the caller
+/// does not want the length), both emptied at the start of the call. The
+/// one place a string is handed to C with its length.
+#[derive(Debug)]
+pub(crate) struct OutText {
+    out: Option<Out<*mut c_char>>,
+    len: Option<Out<usize>>,
+}
+
+impl OutText {
+    /// A required `out` (NULL is `KC_RESULT_NULL_ARGUMENT`).
+    ///
+    /// # Safety
+    ///
+    /// `out` and `out_len` are NULL or valid for writes until the call
+    /// returns.
+    pub(crate) unsafe fn new(
+        out: *mut *mut c_char,
+        out_len: *mut usize,
+    ) -> Result<OutText, Failure> {
+        // SAFETY: the caller's contract is Out::new's.
+        let out = unsafe { Out::new(out, std::ptr::null_mut(), "out") }?;
+        // SAFETY: as above.
+        let len = unsafe { Out::optional(out_len, 0) };
+        Ok(OutText {
+            out: Some(out),
+            len,
+        })
+    }
+
+    /// An optional `out` (NULL: the caller does not want the text).
+    ///
+    /// # Safety
+    ///
+    /// As [`OutText::new`].
+    pub(crate) unsafe fn optional(out: *mut *mut c_char, out_len: *mut usize) -> OutText {
+        // SAFETY: the caller's contract is Out::new's.
+        let out = unsafe { Out::optional(out, std::ptr::null_mut()) };
+        // SAFETY: as above.
+        let len = unsafe { Out::optional(out_len, 0) };
+        OutText { out, len }
+    }
+
+    /// Whether the caller wants the text (so that it is made only then).
+    pub(crate) fn wanted(&self) -> bool {
+        self.out.is_some()
+    }
+
+    /// Hands `text` to C (to be freed with `kc_string_free`), if wanted.
+    pub(crate) fn set(self, text: String) {
+        let Some(out) = self.out else {
+            return;
+        };
+        let (ptr, len) = crate::handles::give_string(text);
+        out.set(ptr);
+        if let Some(l) = self.len {
+            l.set(len);
+        }
+    }
+}

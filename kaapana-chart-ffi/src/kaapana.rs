@@ -4,72 +4,13 @@
 use std::ffi::c_char;
 use std::sync::Arc;
 
-use kaapana_chart::chart::Chart;
-use kaapana_chart::kaapana::params::{ExtensionParams, ParamKind, Submission};
-use kaapana_chart::kaapana::release::is_multi_installable;
+use kaapana_chart::kaapana::params::{ExtensionParams, Submission};
 use kaapana_chart::kaapana::{BuildOptions, ScanOptions, SourceTree, BUILD_VERSION_PLACEHOLDER};
-use kaapana_chart::{to_json, Error, JsonStyle, Value};
+use kaapana_chart::{to_json, JsonStyle, Value};
 
-use crate::args::{text, Out};
+use crate::args::{text, Out, OutText};
 use crate::error::{boundary, kc_result};
 use crate::handles::{self, Object};
-
-/// The listing `kaapana-chart params --output json` prints: the chart,
-/// whether it may be installed more than once, the params in the order of
-/// `values.yaml`, and the labels of the variants the upload check renders.
-pub(crate) fn params_json(chart: &Chart, params: &ExtensionParams) -> Result<String, Error> {
-    let opt = |s: &Option<String>| s.as_deref().map_or(Value::Nil, Value::from);
-    let strings = |v: &[String]| Value::list(v.iter().map(|s| Value::from(s.as_str())).collect());
-    let list: Vec<Value> = params
-        .params()
-        .iter()
-        .map(|p| {
-            let (default, choices) = match &p.kind {
-                ParamKind::String { default } => (opt(default), Value::Nil),
-                ParamKind::Bool { default } => {
-                    (default.map_or(Value::Nil, Value::Bool), Value::Nil)
-                }
-                ParamKind::ListSingle { choices, default } => (opt(default), strings(choices)),
-                ParamKind::ListMulti { choices, default } => (
-                    default.as_deref().map_or(Value::Nil, strings),
-                    strings(choices),
-                ),
-                _ => (Value::Nil, Value::Nil),
-            };
-            Value::from_iter([
-                ("key", Value::from(p.key.as_str())),
-                ("type", Value::from(p.type_name.as_str())),
-                ("takes_value", Value::Bool(p.kind.takes_value())),
-                ("default", default),
-                ("choices", choices),
-                ("required", Value::Bool(p.required)),
-                ("definition", opt(&p.definition)),
-                ("help", opt(&p.help)),
-            ])
-        })
-        .collect();
-    let variants: Vec<Value> = params
-        .variants()
-        .into_iter()
-        .map(|v| Value::from(v.label))
-        .collect();
-    let doc = Value::from_iter([
-        ("chart", Value::from(chart.metadata.name.as_str())),
-        (
-            "multi_installable",
-            Value::Bool(is_multi_installable(chart)),
-        ),
-        (
-            "suffix_param_key",
-            params.suffix_param_key().map_or(Value::Nil, Value::from),
-        ),
-        ("params", Value::list(list)),
-        ("variants", Value::list(variants)),
-    ]);
-    let mut text = to_json(&doc, JsonStyle::Pretty)?;
-    text.push('\n');
-    Ok(text)
-}
 
 /// Lists the `extension_params` a Kaapana extension chart declares in its
 /// `values.yaml`, as JSON text, byte for byte what `kaapana-chart params
@@ -104,17 +45,11 @@ pub unsafe extern "C" fn kc_chart_extension_params(
     out_len: *mut usize,
 ) -> kc_result {
     boundary(|| {
-        // SAFETY: the caller promises `out` is NULL or writable.
-        let out = unsafe { Out::new(out, std::ptr::null_mut(), "out") }?;
-        // SAFETY: the caller promises `out_len` is NULL or writable.
-        let out_len = unsafe { Out::optional(out_len, 0) };
+        // SAFETY: the caller promises `out` and `out_len` are NULL or writable.
+        let out = unsafe { OutText::new(out, out_len) }?;
         let chart = handles::chart(chart, "chart")?;
         let params = ExtensionParams::from_chart(&chart)?;
-        let (ptr, len) = handles::give_string(params_json(&chart, &params)?);
-        out.set(ptr);
-        if let Some(l) = out_len {
-            l.set(len);
-        }
+        out.set(params.to_json(&chart)?);
         Ok(())
     })
 }
@@ -145,10 +80,8 @@ pub unsafe extern "C" fn kc_chart_validate_params(
     out_len: *mut usize,
 ) -> kc_result {
     boundary(|| {
-        // SAFETY: the caller promises `out` is NULL or writable.
-        let out = unsafe { Out::optional(out, std::ptr::null_mut()) };
-        // SAFETY: the caller promises `out_len` is NULL or writable.
-        let out_len = unsafe { Out::optional(out_len, 0) };
+        // SAFETY: the caller promises `out` and `out_len` are NULL or writable.
+        let out = unsafe { OutText::optional(out, out_len) };
         // SAFETY: the caller promises `len` readable bytes at `submission`.
         let submission = unsafe { text(submission, len, "submission") }?;
         let chart = handles::chart(chart, "chart")?;
@@ -159,13 +92,9 @@ pub unsafe extern "C" fn kc_chart_validate_params(
             Submission::from_json(submission)?
         };
         let resolved = params.resolve(&submission)?;
-        if let Some(out) = out {
+        if out.wanted() {
             let doc = Value::from_iter(resolved.iter().map(|(k, v)| (k.as_str(), v.clone())));
-            let (ptr, len) = handles::give_string(to_json(&doc, JsonStyle::Raw)?);
-            out.set(ptr);
-            if let Some(l) = out_len {
-                l.set(len);
-            }
+            out.set(to_json(&doc, JsonStyle::Raw)?);
         }
         Ok(())
     })
@@ -303,10 +232,8 @@ pub unsafe extern "C" fn kc_source_tree(
     out_len: *mut usize,
 ) -> kc_result {
     boundary(|| {
-        // SAFETY: the caller promises `out` is NULL or writable.
-        let out = unsafe { Out::new(out, std::ptr::null_mut(), "out") }?;
-        // SAFETY: the caller promises `out_len` is NULL or writable.
-        let out_len = unsafe { Out::optional(out_len, 0) };
+        // SAFETY: the caller promises `out` and `out_len` are NULL or writable.
+        let out = unsafe { OutText::new(out, out_len) }?;
         let tree = handles::source(source, "source")?;
         // SAFETY: the caller promises `root` is NULL or NUL-terminated.
         let root = unsafe { crate::args::opt_c_str(root, "root") }?;
@@ -322,11 +249,7 @@ pub unsafe extern "C" fn kc_source_tree(
                 )))
             }
         };
-        let (ptr, len) = handles::give_string(text);
-        out.set(ptr);
-        if let Some(l) = out_len {
-            l.set(len);
-        }
+        out.set(text);
         Ok(())
     })
 }

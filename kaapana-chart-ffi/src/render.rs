@@ -2,18 +2,16 @@
 //! JSON map of `kaapana-chart render --output json`, and the stream of
 //! `kaapana-chart template` / `helm template`).
 
-use std::collections::BTreeMap;
 use std::ffi::c_char;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use kaapana_chart::chart::coalesce::{merge_user_values, ValueOptions};
-use kaapana_chart::chart::dependencies::missing_dependencies;
 use kaapana_chart::chart::Chart;
 use kaapana_chart::kaapana::params::{ExtensionParams, Submission};
-use kaapana_chart::manifest::{template_output, TemplateOptions};
+use kaapana_chart::manifest::{manifests_json, TemplateOptions};
 use kaapana_chart::{values_from_yaml, Error, ErrorKind, Release, Value};
 
-use crate::args::{c_str, Out};
+use crate::args::{c_str, Out, OutText};
 use crate::error::{boundary, kc_result, Failure};
 use crate::handles::{self, Object};
 
@@ -127,6 +125,38 @@ fn with_options(
     })
 }
 
+/// Sets one `helm template` output flag of `opts` (the bool setters).
+fn set_stream_flag(
+    opts: *mut kc_render_options,
+    on: bool,
+    flag: fn(&mut TemplateOptions) -> &mut bool,
+) -> kc_result {
+    with_options(opts, |o| {
+        *flag(&mut o.stream) = on;
+        Ok(())
+    })
+}
+
+/// Sets one string option of `opts` from a NUL-terminated argument
+/// (`what` names it in errors).
+///
+/// # Safety
+///
+/// `p` is NULL or a NUL-terminated string valid for the call.
+unsafe fn set_string(
+    opts: *mut kc_render_options,
+    p: *const c_char,
+    what: &str,
+    set: fn(&mut RenderOptions, String),
+) -> kc_result {
+    with_options(opts, |o| {
+        // SAFETY: the caller promises `p` is NULL or NUL-terminated.
+        let v = unsafe { c_str(p, what) }?;
+        set(o, v.to_owned());
+        Ok(())
+    })
+}
+
 /// Creates render options with `helm template`'s defaults: no values,
 /// release `release-name` in namespace `default`, revision 1, an install,
 /// no output flags.
@@ -222,12 +252,8 @@ pub unsafe extern "C" fn kc_render_options_set_release_name(
     opts: *mut kc_render_options,
     name: *const c_char,
 ) -> kc_result {
-    with_options(opts, |o| {
-        // SAFETY: the caller promises `name` is NULL or NUL-terminated.
-        let name = unsafe { c_str(name, "name") }.map(str::to_owned);
-        o.release.name = name?;
-        Ok(())
-    })
+    // SAFETY: the caller promises `name` is NULL or NUL-terminated.
+    unsafe { set_string(opts, name, "name", |o, v| o.release.name = v) }
 }
 
 /// The namespace (`.Release.Namespace`, default `default`), a
@@ -241,12 +267,8 @@ pub unsafe extern "C" fn kc_render_options_set_namespace(
     opts: *mut kc_render_options,
     namespace: *const c_char,
 ) -> kc_result {
-    with_options(opts, |o| {
-        // SAFETY: the caller promises `namespace` is NULL or NUL-terminated.
-        let namespace = unsafe { c_str(namespace, "namespace") }.map(str::to_owned);
-        o.release.namespace = namespace?;
-        Ok(())
-    })
+    // SAFETY: the caller promises `namespace` is NULL or NUL-terminated.
+    unsafe { set_string(opts, namespace, "namespace", |o, v| o.release.namespace = v) }
 }
 
 /// The release revision (`.Release.Revision`, default 1).
@@ -281,10 +303,7 @@ pub extern "C" fn kc_render_options_set_include_crds(
     opts: *mut kc_render_options,
     on: bool,
 ) -> kc_result {
-    with_options(opts, |o| {
-        o.stream.include_crds = on;
-        Ok(())
-    })
+    set_stream_flag(opts, on, |s| &mut s.include_crds)
 }
 
 /// `helm template --skip-tests` (for [`kc_render_template`]).
@@ -293,10 +312,7 @@ pub extern "C" fn kc_render_options_set_skip_tests(
     opts: *mut kc_render_options,
     on: bool,
 ) -> kc_result {
-    with_options(opts, |o| {
-        o.stream.skip_tests = on;
-        Ok(())
-    })
+    set_stream_flag(opts, on, |s| &mut s.skip_tests)
 }
 
 /// `helm template --no-hooks` (for [`kc_render_template`]).
@@ -305,10 +321,7 @@ pub extern "C" fn kc_render_options_set_no_hooks(
     opts: *mut kc_render_options,
     on: bool,
 ) -> kc_result {
-    with_options(opts, |o| {
-        o.stream.no_hooks = on;
-        Ok(())
-    })
+    set_stream_flag(opts, on, |s| &mut s.no_hooks)
 }
 
 /// `helm template --hide-secret` (for [`kc_render_template`]).
@@ -317,10 +330,7 @@ pub extern "C" fn kc_render_options_set_hide_secret(
     opts: *mut kc_render_options,
     on: bool,
 ) -> kc_result {
-    with_options(opts, |o| {
-        o.stream.hide_secret = on;
-        Ok(())
-    })
+    set_stream_flag(opts, on, |s| &mut s.hide_secret)
 }
 
 /// `helm template --show-only PATTERN` (repeatable; for
@@ -335,12 +345,8 @@ pub unsafe extern "C" fn kc_render_options_add_show_only(
     opts: *mut kc_render_options,
     pattern: *const c_char,
 ) -> kc_result {
-    with_options(opts, |o| {
-        // SAFETY: the caller promises `pattern` is NULL or NUL-terminated.
-        let pattern = unsafe { c_str(pattern, "pattern") }.map(str::to_owned);
-        o.stream.show_only.push(pattern?);
-        Ok(())
-    })
+    // SAFETY: the caller promises `pattern` is NULL or NUL-terminated.
+    unsafe { set_string(opts, pattern, "pattern", |o, v| o.stream.show_only.push(v)) }
 }
 
 /// Adds an extension param as Kaapana's `--param` does: `"key=value"`, a
@@ -462,56 +468,6 @@ pub(crate) fn render_json_text(
     Ok(manifests_json(&rendered.files))
 }
 
-/// `{"manifests": {"<path>": "<text>", ...}}` and a newline, keys sorted,
-/// as `kaapana-chart render --output json` (and `helm-oracle render`)
-/// print it.
-pub(crate) fn manifests_json(files: &BTreeMap<String, String>) -> String {
-    let mut out = String::with_capacity(files.values().map(|v| v.len() + 64).sum::<usize>() + 32);
-    out.push_str("{\"manifests\": {");
-    for (i, (k, v)) in files.iter().enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        json_string(&mut out, k);
-        out.push_str(": ");
-        json_string(&mut out, v);
-    }
-    out.push_str("}}\n");
-    out
-}
-
-/// A JSON string as Python's `json.dumps(..., ensure_ascii=False)` writes
-/// it (the command line's format).
-pub(crate) fn json_string(out: &mut String, s: &str) {
-    out.push('"');
-    // Copy runs of characters that need no escape in one go: manifests are
-    // mostly such runs, and per-char pushes made this a tenth of a render.
-    let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let escape = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            0..=0x1f => "",
-            _ => continue,
-        };
-        // `i` is at an ASCII byte, so both slices end on char boundaries.
-        out.push_str(s.get(start..i).unwrap_or_default());
-        if escape.is_empty() {
-            out.push_str(&format!("\\u{b:04x}"));
-        } else {
-            out.push_str(escape);
-        }
-        start = i + 1;
-    }
-    out.push_str(s.get(start..).unwrap_or_default());
-    out.push('"');
-}
-
 /// `kaapana-chart template` (`helm template`): the checks `helm template`
 /// makes before rendering, the render, and the sorted stream.
 pub(crate) fn render_template_text(
@@ -520,42 +476,9 @@ pub(crate) fn render_template_text(
     options: &RenderOptions,
 ) -> Result<String, Error> {
     let user = options.user_values(chart)?;
-    let missing = missing_dependencies(chart);
-    if !missing.is_empty() {
-        return Err(Error::new(
-            ErrorKind::InvalidArgument,
-            format!(
-                "an error occurred while checking for chart dependencies. You may need to run `helm dependency build` to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: {}",
-                missing.join(", ")
-            ),
-        ));
-    }
-    Release::validate_name(&options.release.name)?;
-    let engine = state.for_render();
-    engine.check_kube_version(chart)?;
-    let out = engine
-        .render_chart(chart, &user, &options.release)
-        .map_err(debug_hint)?;
-    template_output(&out.files, &out.crds, &options.stream).map_err(debug_hint)
-}
-
-/// `helm template`'s hint on errors of the render itself (as the command
-/// line adds it).
-fn debug_hint(e: Error) -> Error {
-    match e.kind() {
-        ErrorKind::TemplateSyntax
-        | ErrorKind::TemplateExec
-        | ErrorKind::TemplateAborted
-        | ErrorKind::LimitExceeded
-        | ErrorKind::Yaml => {
-            let msg = format!(
-                "{}\n\nUse --debug flag to render out invalid YAML",
-                e.message()
-            );
-            e.with_message(msg)
-        }
-        _ => e,
-    }
+    state
+        .for_render()
+        .template_chart(chart, &user, &options.release, &options.stream)
 }
 
 /// Runs one render export: resolves the handles, renders with `f`, and
@@ -573,17 +496,11 @@ unsafe fn render_export(
     f: fn(&crate::engine::EngineState, &Chart, &RenderOptions) -> Result<String, Error>,
 ) -> kc_result {
     boundary(|| {
-        // SAFETY: the caller promises `out` is NULL or writable.
-        let out = unsafe { Out::new(out, std::ptr::null_mut(), "out") }?;
-        // SAFETY: the caller promises `out_len` is NULL or writable.
-        let out_len = unsafe { Out::optional(out_len, 0) };
+        // SAFETY: the caller promises `out` and `out_len` are NULL or writable.
+        let out = unsafe { OutText::new(out, out_len) }?;
         let job = job(engine, chart, opts)?;
         let text = f(&job.engine, &job.chart, &job.options)?;
-        let (ptr, len) = handles::give_string(text);
-        out.set(ptr);
-        if let Some(l) = out_len {
-            l.set(len);
-        }
+        out.set(text);
         Ok(())
     })
 }
@@ -653,16 +570,4 @@ pub unsafe extern "C" fn kc_render_template(
 #[no_mangle]
 pub extern "C" fn kc_string_free(s: *mut c_char) -> kc_result {
     boundary(|| handles::free_string(s))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn json_escapes_like_the_cli() {
-        let mut out = String::new();
-        json_string(&mut out, "a\"b\\c\nd\u{1}é\r\t\u{8}\u{c}\u{1f}x");
-        assert_eq!(out, r#""a\"b\\c\nd\u0001é\r\t\b\f\u001fx""#);
-    }
 }

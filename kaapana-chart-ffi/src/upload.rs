@@ -2,13 +2,12 @@
 
 use std::ffi::c_char;
 
-use kaapana_chart::upload::image::{check_image_archive, check_upload_file_name};
-use kaapana_chart::upload::{check_chart_archive, Policy, Report, Verdict};
+use kaapana_chart::upload::image::check_image_archive;
+use kaapana_chart::upload::{check_upload, Policy, UploadCheck, Verdict};
 use kaapana_chart::{from_json, Value};
 
-use crate::args::{bytes, opt_c_str, text, Out};
+use crate::args::{bytes, opt_c_str, text, Out, OutText};
 use crate::error::{boundary, kc_result, Failure};
-use crate::handles;
 
 /// The verdict of an upload check.
 #[repr(C)]
@@ -21,27 +20,41 @@ pub enum kc_verdict {
     KC_VERDICT_REJECTED = 1,
 }
 
-/// The report as `kaapana-chart check-upload --output json` prints it:
-/// the report's JSON, with the image references added for an image
-/// archive.
-fn report_json(report: &Report, images: Option<&[String]>) -> String {
-    let Some(images) = images else {
-        return report.to_json();
-    };
-    let mut v: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap_or_default();
-    if let Some(m) = v.as_object_mut() {
-        m.insert("images".to_owned(), serde_json::json!(images));
-    }
-    let mut t = serde_json::to_string_pretty(&v).unwrap_or_default();
-    t.push('\n');
-    t
-}
-
-fn verdict(v: Verdict) -> kc_verdict {
-    match v {
-        Verdict::Accepted => kc_verdict::KC_VERDICT_ACCEPTED,
-        _ => kc_verdict::KC_VERDICT_REJECTED,
-    }
+/// Runs one upload-check export: empties the out-parameters, reads the
+/// `len` bytes at `data`, runs `check` on them and hands the verdict and
+/// the JSON report to C, each if wanted.
+///
+/// # Safety
+///
+/// `data` is NULL (only with `len` 0) or points to `len` readable bytes;
+/// `verdict_out`, `out` and `out_len` are NULL or writable.
+unsafe fn check_export(
+    data: *const u8,
+    len: usize,
+    verdict_out: *mut kc_verdict,
+    out: *mut *mut c_char,
+    out_len: *mut usize,
+    check: impl FnOnce(&[u8]) -> Result<UploadCheck, Failure>,
+) -> kc_result {
+    boundary(|| {
+        // SAFETY: the caller promises these are NULL or writable.
+        let v = unsafe { Out::optional(verdict_out, kc_verdict::KC_VERDICT_REJECTED) };
+        // SAFETY: as above.
+        let out = unsafe { OutText::optional(out, out_len) };
+        // SAFETY: the caller promises `len` readable bytes at `data`.
+        let data = unsafe { bytes(data, len, "data") }?;
+        let check = check(data)?;
+        if out.wanted() {
+            out.set(check.to_json());
+        }
+        if let Some(v) = v {
+            v.set(match check.report.verdict() {
+                Verdict::Accepted => kc_verdict::KC_VERDICT_ACCEPTED,
+                _ => kc_verdict::KC_VERDICT_REJECTED,
+            });
+        }
+        Ok(())
+    })
 }
 
 /// Checks an uploaded container image archive (`docker save` / OCI layout
@@ -65,28 +78,16 @@ pub unsafe extern "C" fn kc_upload_check_image(
     out: *mut *mut c_char,
     out_len: *mut usize,
 ) -> kc_result {
-    boundary(|| {
-        // SAFETY: the caller promises these are NULL or writable.
-        let v = unsafe { Out::optional(verdict_out, kc_verdict::KC_VERDICT_REJECTED) };
-        // SAFETY: as above.
-        let out = unsafe { Out::optional(out, std::ptr::null_mut()) };
-        // SAFETY: as above.
-        let out_len = unsafe { Out::optional(out_len, 0) };
-        // SAFETY: the caller promises `len` readable bytes at `data`.
-        let data = unsafe { bytes(data, len, "data") }?;
-        let check = check_image_archive(data);
-        if let Some(out) = out {
-            let (ptr, len) = handles::give_string(report_json(&check.report, Some(&check.images)));
-            out.set(ptr);
-            if let Some(l) = out_len {
-                l.set(len);
-            }
-        }
-        if let Some(v) = v {
-            v.set(verdict(check.report.verdict()));
-        }
-        Ok(())
-    })
+    // SAFETY: the caller's contract is check_export's.
+    unsafe {
+        check_export(data, len, verdict_out, out, out_len, |data| {
+            let check = check_image_archive(data);
+            Ok(UploadCheck {
+                report: check.report,
+                images: Some(check.images),
+            })
+        })
+    }
 }
 
 /// A `Policy` from its JSON form (see [`kc_upload_check`]).
@@ -206,46 +207,14 @@ pub unsafe extern "C" fn kc_upload_check(
     out: *mut *mut c_char,
     out_len: *mut usize,
 ) -> kc_result {
-    boundary(|| {
-        // SAFETY: the caller promises these are NULL or writable.
-        let v = unsafe { Out::optional(verdict_out, kc_verdict::KC_VERDICT_REJECTED) };
-        // SAFETY: as above.
-        let out = unsafe { Out::optional(out, std::ptr::null_mut()) };
-        // SAFETY: as above.
-        let out_len = unsafe { Out::optional(out_len, 0) };
-        // SAFETY: the caller promises `len` readable bytes at `data`.
-        let data = unsafe { bytes(data, len, "data") }?;
+    let check = |data: &[u8]| {
         // SAFETY: the caller promises `file_name` is NULL or NUL-terminated.
         let file_name = unsafe { opt_c_str(file_name, "file_name") }?;
         // SAFETY: the caller promises `policy_len` readable bytes.
         let policy_text = unsafe { text(policy_json, policy_len, "policy") }?;
         let policy = policy(Some(policy_text))?;
-        let (report, images) = if data.starts_with(&[0x1f, 0x8b]) {
-            (check_chart_archive(data, &policy), None)
-        } else {
-            let mut check = check_image_archive(data);
-            if let Some(name) = file_name {
-                let base = std::path::Path::new(name)
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                check
-                    .report
-                    .findings
-                    .extend(check_upload_file_name(&base).findings);
-            }
-            (check.report, Some(check.images))
-        };
-        if let Some(out) = out {
-            let (ptr, len) = handles::give_string(report_json(&report, images.as_deref()));
-            out.set(ptr);
-            if let Some(l) = out_len {
-                l.set(len);
-            }
-        }
-        if let Some(v) = v {
-            v.set(verdict(report.verdict()));
-        }
-        Ok(())
-    })
+        Ok(check_upload(data, file_name, &policy))
+    };
+    // SAFETY: the caller's contract is check_export's.
+    unsafe { check_export(data, len, verdict_out, out, out_len, check) }
 }

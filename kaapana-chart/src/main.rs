@@ -16,7 +16,6 @@ use std::time::{Duration, Instant};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use kaapana_chart::capabilities::Capabilities;
 use kaapana_chart::chart::coalesce::ValueOptions;
-use kaapana_chart::chart::dependencies::missing_dependencies;
 use kaapana_chart::chart::{loader, Chart};
 use kaapana_chart::{values_from_yaml, Engine, Error, ErrorKind, Release, TemplateFile, Value};
 
@@ -252,24 +251,9 @@ fn main() -> ExitCode {
             revision,
             output: Output::Json,
         } => match render(&name, revision, &chart, &opts) {
-            Ok(files) => {
-                let mut out = String::from("{\"manifests\": {");
-                for (i, (k, v)) in files.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    json_string(&mut out, k);
-                    out.push_str(": ");
-                    json_string(&mut out, v);
-                }
-                out.push_str("}}\n");
-                write_stdout(&out)
-            }
+            Ok(files) => write_stdout(&kaapana_chart::manifest::manifests_json(&files)),
             Err(e) => {
-                let mut out = String::from("{\"error\": ");
-                json_string(&mut out, &e.to_string());
-                out.push_str("}\n");
-                let _ = write_stdout(&out);
+                let _ = write_stdout(&kaapana_chart::manifest::error_json(&e.to_string()));
                 eprintln!("Error: {e:#}");
                 ExitCode::from(1)
             }
@@ -505,25 +489,10 @@ fn template(
     let chart = load_chart(chart, opts)?;
     let user = params::with_params(&chart, &opts.param, opts.globals.as_deref(), user)?;
     t.mark("load");
-    let missing = missing_dependencies(&chart);
-    if !missing.is_empty() {
-        return Err(Error::new(
-            ErrorKind::InvalidArgument,
-            format!(
-                "an error occurred while checking for chart dependencies. You may need to run `helm dependency build` to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: {}",
-                missing.join(", ")
-            ),
-        ));
-    }
-    Release::validate_name(name)?;
-    engine.check_kube_version(&chart)?;
-    let out = engine
-        .render_chart(&chart, &user, &release(name, 1, opts))
-        .map_err(debug_hint)?;
-    t.mark("render");
-    let text = kaapana_chart::manifest::template_output(
-        &out.files,
-        &out.crds,
+    let text = engine.template_chart(
+        &chart,
+        &user,
+        &release(name, 1, opts),
         &kaapana_chart::manifest::TemplateOptions {
             include_crds: stream.include_crds,
             skip_tests: stream.skip_tests,
@@ -531,52 +500,10 @@ fn template(
             show_only: stream.show_only.clone(),
             hide_secret: stream.hide_secret,
         },
-    )
-    .map_err(debug_hint)?;
-    t.mark("output");
+    )?;
+    t.mark("render");
     t.print();
     Ok(text)
-}
-
-/// `helm template` adds a hint to the errors of the render itself (Helm's
-/// install returns a partial release with them): template errors and
-/// manifests that do not parse. Errors before the render (values, schema)
-/// come without it.
-fn debug_hint(e: Error) -> Error {
-    match e.kind() {
-        ErrorKind::TemplateSyntax
-        | ErrorKind::TemplateExec
-        | ErrorKind::TemplateAborted
-        | ErrorKind::LimitExceeded
-        | ErrorKind::Yaml => {
-            let msg = format!(
-                "{}\n\nUse --debug flag to render out invalid YAML",
-                e.message()
-            );
-            e.with_message(msg)
-        }
-        _ => e,
-    }
-}
-
-/// A JSON string as Python's `json.dumps(..., ensure_ascii=False)` writes
-/// it (the oracle's output format).
-fn json_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 /// A fixture file: `#! ` header lines, values YAML, a `---` line, the

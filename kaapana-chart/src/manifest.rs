@@ -1032,8 +1032,99 @@ fn get_esc(chunk: &str) -> std::result::Result<(char, &str), ()> {
     Ok((c, rest))
 }
 
+/// `{"manifests": {"<path>": "<text>", ...}}` and a newline, keys sorted:
+/// what `kaapana-chart render --output json` (and the C library's
+/// `kc_render_json`) print for the [`Rendered`](crate::Rendered) files of a
+/// render, in the format of `helm-oracle render` (Python's `json.dumps(...,
+/// ensure_ascii=False)`: `", "` and `": "` separators, non-ASCII text as it
+/// is, control characters escaped).
+///
+/// ```
+/// use std::collections::BTreeMap;
+/// use kaapana_chart::manifest::manifests_json;
+///
+/// let mut files = BTreeMap::new();
+/// files.insert("web/templates/b.yaml".to_owned(), "b: \"é\"\n".to_owned());
+/// files.insert("web/templates/a.yaml".to_owned(), "a: 1\n".to_owned());
+/// assert_eq!(
+///     manifests_json(&files),
+///     "{\"manifests\": {\"web/templates/a.yaml\": \"a: 1\\n\", \"web/templates/b.yaml\": \"b: \\\"é\\\"\\n\"}}\n"
+/// );
+/// ```
+pub fn manifests_json(files: &BTreeMap<String, String>) -> String {
+    let mut out = String::with_capacity(files.values().map(|v| v.len() + 64).sum::<usize>() + 32);
+    out.push_str("{\"manifests\": {");
+    for (i, (k, v)) in files.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        json_string(&mut out, k);
+        out.push_str(": ");
+        json_string(&mut out, v);
+    }
+    out.push_str("}}\n");
+    out
+}
+
+/// `{"error": "<message>"}` and a newline: what `kaapana-chart render
+/// --output json` prints instead of [`manifests_json`] when the render
+/// fails (the shape of `helm-oracle render`'s errors), escaped the same
+/// way.
+///
+/// ```
+/// use kaapana_chart::manifest::error_json;
+///
+/// assert_eq!(error_json("bad \"x\"\tline"), "{\"error\": \"bad \\\"x\\\"\\tline\"}\n");
+/// ```
+pub fn error_json(message: &str) -> String {
+    let mut out = String::with_capacity(message.len() + 16);
+    out.push_str("{\"error\": ");
+    json_string(&mut out, message);
+    out.push_str("}\n");
+    out
+}
+
+/// A JSON string as Python's `json.dumps(..., ensure_ascii=False)` writes
+/// it (the oracle's output format).
+fn json_string(out: &mut String, s: &str) {
+    out.push('"');
+    // Copy runs of characters that need no escape in one go: manifests are
+    // mostly such runs, and per-char pushes made this a tenth of a render.
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        // `i` is at an ASCII byte, so both slices end on char boundaries.
+        out.push_str(s.get(start..i).unwrap_or_default());
+        if escape.is_empty() {
+            out.push_str(&format!("\\u{b:04x}"));
+        } else {
+            out.push_str(escape);
+        }
+        start = i + 1;
+    }
+    out.push_str(s.get(start..).unwrap_or_default());
+    out.push('"');
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn json_escapes_like_python() {
+        let mut out = String::new();
+        super::json_string(&mut out, "a\"b\\c\nd\u{1}é\r\t\u{8}\u{c}\u{1f}x");
+        assert_eq!(out, r#""a\"b\\c\nd\u0001é\r\t\b\f\u001fx""#);
+    }
+
     use super::*;
 
     #[test]

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::chart::coalesce::coalesce_values_with_warnings;
-use crate::chart::dependencies::{process_dependencies, table_at};
+use crate::chart::dependencies::{missing_dependencies, process_dependencies, table_at};
 use crate::chart::schema::validate_values;
 use crate::chart::semver::is_compatible_range;
 use crate::chart::{Chart, Dependency, Metadata};
@@ -17,7 +17,7 @@ use crate::engine::{Engine, Renderable};
 use crate::error::{Error, ErrorKind, Result};
 use crate::files::Files;
 use crate::limits::MAX_VALUE_DEPTH;
-use crate::manifest::{crd_objects, Crd};
+use crate::manifest::{crd_objects, template_output, Crd, TemplateOptions};
 use crate::value::{ElemType, List, Map, Value};
 
 /// The release a chart is rendered for: Helm's `.Release`.
@@ -244,6 +244,104 @@ impl Engine {
             ));
         }
         Ok(())
+    }
+
+    /// `helm template`'s output for `chart`: the checks `helm template`
+    /// makes first (dependencies missing from `charts/`, the release name,
+    /// the chart's `kubeVersion`), the render with [`Engine::render_chart`],
+    /// and the sorted stream of [`template_output`] with `options` (the
+    /// `--include-crds`, `--show-only`, … flags). Byte for byte what
+    /// `kaapana-chart template` prints, and the one place its steps live
+    /// (the C library's `kc_render_template` calls it too).
+    ///
+    /// ```
+    /// use kaapana_chart::chart::{Chart, File, Metadata};
+    /// use kaapana_chart::manifest::TemplateOptions;
+    /// use kaapana_chart::{Engine, Release, Value};
+    ///
+    /// let chart = Chart {
+    ///     metadata: Metadata { name: "web".into(), version: "1.0.0".into(), api_version: "v2".into(), ..Metadata::default() },
+    ///     templates: vec![File {
+    ///         name: "templates/cm.yaml".into(),
+    ///         data: b"kind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n".to_vec().into(),
+    ///     }],
+    ///     ..Chart::default()
+    /// };
+    /// let engine = Engine::new();
+    /// let out = engine
+    ///     .template_chart(&chart, &Value::Nil, &Release::default(), &TemplateOptions::default())
+    ///     .unwrap();
+    /// assert_eq!(
+    ///     out,
+    ///     "---\n# Source: web/templates/cm.yaml\nkind: ConfigMap\nmetadata:\n  name: release-name\n"
+    /// );
+    ///
+    /// // Errors of the render itself carry `helm template`'s hint.
+    /// let broken = Chart {
+    ///     templates: vec![File { name: "templates/x.yaml".into(), data: b"{{ .Values.a.b }}".to_vec().into() }],
+    ///     ..chart.clone()
+    /// };
+    /// let err = engine
+    ///     .template_chart(&broken, &Value::Nil, &Release::default(), &TemplateOptions::default())
+    ///     .unwrap_err();
+    /// assert!(err.message().ends_with("\n\nUse --debug flag to render out invalid YAML"));
+    ///
+    /// // A release name Helm refuses is refused before the render.
+    /// let bad = Release { name: "Not_A_DNS_Name".into(), ..Release::default() };
+    /// assert!(engine.template_chart(&chart, &Value::Nil, &bad, &TemplateOptions::default()).is_err());
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// Helm's, with Helm's text: `helm template`'s message for missing
+    /// dependencies, [`Release::validate_name`]'s and
+    /// [`Engine::check_kube_version`]'s, then [`Engine::render_chart`]'s and
+    /// [`template_output`]'s, the errors of the render itself followed by
+    /// `\n\nUse --debug flag to render out invalid YAML`.
+    pub fn template_chart(
+        &self,
+        chart: &Chart,
+        user_values: &Value,
+        release: &Release,
+        options: &TemplateOptions,
+    ) -> Result<String> {
+        let missing = missing_dependencies(chart);
+        if !missing.is_empty() {
+            return Err(Error::new(
+                ErrorKind::InvalidArgument,
+                format!(
+                    "an error occurred while checking for chart dependencies. You may need to run `helm dependency build` to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: {}",
+                    missing.join(", ")
+                ),
+            ));
+        }
+        Release::validate_name(&release.name)?;
+        self.check_kube_version(chart)?;
+        let out = self
+            .render_chart(chart, user_values, release)
+            .map_err(debug_hint)?;
+        template_output(&out.files, &out.crds, options).map_err(debug_hint)
+    }
+}
+
+/// `helm template` adds a hint to the errors of the render itself (Helm's
+/// install returns a partial release with them): template errors and
+/// manifests that do not parse. Errors before the render (values, schema)
+/// come without it.
+fn debug_hint(e: Error) -> Error {
+    match e.kind() {
+        ErrorKind::TemplateSyntax
+        | ErrorKind::TemplateExec
+        | ErrorKind::TemplateAborted
+        | ErrorKind::LimitExceeded
+        | ErrorKind::Yaml => {
+            let msg = format!(
+                "{}\n\nUse --debug flag to render out invalid YAML",
+                e.message()
+            );
+            e.with_message(msg)
+        }
+        _ => e,
     }
 }
 

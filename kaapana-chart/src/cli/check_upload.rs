@@ -9,10 +9,10 @@ use std::io::Read;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use kaapana_chart::upload::image::{
-    check_image_archive, check_upload_file_name, MAX_IMAGE_ARCHIVE_BYTES,
+use kaapana_chart::upload::image::MAX_IMAGE_ARCHIVE_BYTES;
+use kaapana_chart::upload::{
+    check_upload, Finding, Policy, Report, Severity, UploadCheck, Verdict,
 };
-use kaapana_chart::upload::{check_chart_archive, Finding, Policy, Report, Severity, Verdict};
 use kaapana_chart::{values_from_yaml, Value};
 
 /// The largest `--globals` file (1 MiB).
@@ -67,69 +67,43 @@ pub fn run(args: &CheckUploadArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let (report, images) = match check_file(&args.file, &policy) {
+    let check = match check_file(&args.file, &policy) {
         Ok(r) => r,
         Err(msg) => {
             eprintln!("Error: {msg}");
             return ExitCode::from(2);
         }
     };
-    let text = match (args.output, &images) {
-        (ReportFormat::Text, None) => report.to_text(),
-        (ReportFormat::Text, Some(images)) => {
-            let mut t = report.to_text();
-            t.push_str(&format!("images: {}\n", images.len()));
-            for i in images {
-                t.push_str("  ");
-                t.extend(i.chars().filter(|c| !c.is_control()));
-                t.push('\n');
-            }
-            t
-        }
-        (ReportFormat::Json, None) => report.to_json(),
-        (ReportFormat::Json, Some(images)) => {
-            // The report's JSON plus the image references, one object.
-            let mut v: serde_json::Value =
-                serde_json::from_str(&report.to_json()).unwrap_or_default();
-            if let Some(m) = v.as_object_mut() {
-                m.insert("images".to_owned(), serde_json::json!(images));
-            }
-            let mut t = serde_json::to_string_pretty(&v).unwrap_or_default();
-            t.push('\n');
-            t
-        }
+    let text = match args.output {
+        ReportFormat::Text => check.to_text(),
+        ReportFormat::Json => check.to_json(),
     };
     let code = super::write_stdout(&text);
     if code != ExitCode::SUCCESS {
         return code;
     }
-    match report.verdict() {
+    match check.report.verdict() {
         Verdict::Accepted => ExitCode::SUCCESS,
         Verdict::Rejected => ExitCode::from(1),
     }
 }
 
-/// Checks the file as what its content says it is: gzip → a chart archive
-/// (read up to one byte past the loader's compressed-size limit, so that
-/// the loader refuses anything larger); otherwise an image archive (its
-/// report, with the file-name check of its base name, and the image
-/// references it would import). `Err` only when the file cannot be read.
-fn check_file(path: &str, policy: &Policy) -> Result<(Report, Option<Vec<String>>), String> {
+/// Checks the file as what its content says it is ([`check_upload`]),
+/// reading only what the check may look at: a gzip stream up to one byte
+/// past the loader's compressed-size limit (so that the loader refuses
+/// anything larger), anything else up to the image check's limit (a larger
+/// file is rejected on its size, unread). `Err` only when the file cannot
+/// be read.
+fn check_file(path: &str, policy: &Policy) -> Result<UploadCheck, String> {
     let f = std::fs::File::open(path).map_err(|e| format!("{path}: {e}"))?;
     let len = f.metadata().map_err(|e| format!("{path}: {e}"))?.len();
-    let mut head = Vec::new();
+    let mut bytes = Vec::new();
     (&f).take(2)
-        .read_to_end(&mut head)
+        .read_to_end(&mut bytes)
         .map_err(|e| format!("{path}: {e}"))?;
-    if head == [0x1f, 0x8b] {
-        let mut bytes = head;
-        let limit = policy.load_options.max_compressed_size.saturating_add(1);
-        (&f).take(limit.saturating_sub(2))
-            .read_to_end(&mut bytes)
-            .map_err(|e| format!("{path}: {e}"))?;
-        return Ok((check_chart_archive(&bytes, policy), None));
-    }
-    if len > MAX_IMAGE_ARCHIVE_BYTES {
+    let limit = if bytes == [0x1f, 0x8b] {
+        policy.load_options.max_compressed_size.saturating_add(1)
+    } else if len > MAX_IMAGE_ARCHIVE_BYTES {
         // Not read at all: the image check's own rule, decided on the size.
         let mut report = Report::default();
         report.push(Finding::new(
@@ -137,23 +111,17 @@ fn check_file(path: &str, policy: &Policy) -> Result<(Report, Option<Vec<String>
             Severity::Error,
             format!("the archive is {len} bytes, more than {MAX_IMAGE_ARCHIVE_BYTES}"),
         ));
-        return Ok((report, Some(Vec::new())));
-    }
-    let mut bytes = head;
-    (&f).take(MAX_IMAGE_ARCHIVE_BYTES)
+        return Ok(UploadCheck {
+            report,
+            images: Some(Vec::new()),
+        });
+    } else {
+        MAX_IMAGE_ARCHIVE_BYTES.saturating_add(2)
+    };
+    (&f).take(limit.saturating_sub(2))
         .read_to_end(&mut bytes)
         .map_err(|e| format!("{path}: {e}"))?;
-    let mut check = check_image_archive(&bytes);
-    // Kaapana puts the uploaded name, unquoted, into `ctr image import`.
-    let name = std::path::Path::new(path)
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    check
-        .report
-        .findings
-        .extend(check_upload_file_name(&name).findings);
-    Ok((check.report, Some(check.images)))
+    Ok(check_upload(&bytes, Some(path), policy))
 }
 
 fn policy(args: &CheckUploadArgs) -> Result<Policy, String> {

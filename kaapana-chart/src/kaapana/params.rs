@@ -57,7 +57,8 @@ use std::fmt::Write as _;
 
 use crate::chart::Chart;
 use crate::error::{Error, ErrorKind, Result};
-use crate::value::{Map, Value};
+use crate::kaapana::release::is_multi_installable;
+use crate::value::{to_json, JsonStyle, Map, Value};
 
 /// Most parameters one `extension_params` block may declare (UI-only
 /// `doc`/`group_name` entries included). Real extensions declare a handful.
@@ -646,6 +647,91 @@ impl ExtensionParams {
                 ParamKind::Doc | ParamKind::GroupName => 0,
             })
             .sum::<usize>()
+    }
+
+    /// The listing `kaapana-chart params --output json` (and the C
+    /// library's `kc_chart_extension_params`) print for `chart`, whose
+    /// params these are: the chart's name, whether it may be installed more
+    /// than once, the suffix param, the params in the order of
+    /// `values.yaml` and the labels of the [`variants`](Self::variants) the
+    /// upload check renders. Two-space indented JSON, keys sorted, a final
+    /// newline (see `docs/kaapana-extension-params.md`).
+    ///
+    /// ```
+    /// use kaapana_chart::chart::{Chart, Metadata};
+    /// use kaapana_chart::kaapana::params::ExtensionParams;
+    /// use kaapana_chart::values_from_yaml;
+    ///
+    /// let chart = Chart {
+    ///     metadata: Metadata { name: "demo".into(), ..Metadata::default() },
+    ///     values: values_from_yaml("extension_params:\n  gpu: {type: bool, default: false}\n").unwrap(),
+    ///     ..Chart::default()
+    /// };
+    /// let params = ExtensionParams::from_chart(&chart).unwrap();
+    /// let json = params.to_json(&chart).unwrap();
+    /// assert!(json.starts_with("{\n  \"chart\": \"demo\",\n"));
+    /// assert!(json.contains("\"key\": \"gpu\""));
+    /// assert!(json.contains("\"variants\": [\n    \"defaults\",\n    \"global.gpu=true\"\n  ]"));
+    /// assert!(json.ends_with("}\n"));
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// Those of [`to_json`](crate::to_json) (none for the values built
+    /// here in practice).
+    pub fn to_json(&self, chart: &Chart) -> Result<String> {
+        let opt = |s: &Option<String>| s.as_deref().map_or(Value::Nil, Value::from);
+        let strings =
+            |v: &[String]| Value::list(v.iter().map(|s| Value::from(s.as_str())).collect());
+        let list: Vec<Value> = self
+            .params()
+            .iter()
+            .map(|p| {
+                let (default, choices) = match &p.kind {
+                    ParamKind::String { default } => (opt(default), Value::Nil),
+                    ParamKind::Bool { default } => {
+                        (default.map_or(Value::Nil, Value::Bool), Value::Nil)
+                    }
+                    ParamKind::ListSingle { choices, default } => (opt(default), strings(choices)),
+                    ParamKind::ListMulti { choices, default } => (
+                        default.as_deref().map_or(Value::Nil, strings),
+                        strings(choices),
+                    ),
+                    _ => (Value::Nil, Value::Nil),
+                };
+                Value::from_iter([
+                    ("key", Value::from(p.key.as_str())),
+                    ("type", Value::from(p.type_name.as_str())),
+                    ("takes_value", Value::Bool(p.kind.takes_value())),
+                    ("default", default),
+                    ("choices", choices),
+                    ("required", Value::Bool(p.required)),
+                    ("definition", opt(&p.definition)),
+                    ("help", opt(&p.help)),
+                ])
+            })
+            .collect();
+        let variants: Vec<Value> = self
+            .variants()
+            .into_iter()
+            .map(|v| Value::from(v.label))
+            .collect();
+        let doc = Value::from_iter([
+            ("chart", Value::from(chart.metadata.name.as_str())),
+            (
+                "multi_installable",
+                Value::Bool(is_multi_installable(chart)),
+            ),
+            (
+                "suffix_param_key",
+                self.suffix_param_key().map_or(Value::Nil, Value::from),
+            ),
+            ("params", Value::list(list)),
+            ("variants", Value::list(variants)),
+        ]);
+        let mut text = to_json(&doc, JsonStyle::Pretty)?;
+        text.push('\n');
+        Ok(text)
     }
 }
 

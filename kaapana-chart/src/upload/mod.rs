@@ -344,3 +344,127 @@ impl Report {
         s
     }
 }
+
+/// The outcome of [`check_upload`]: the report, and for an image archive
+/// the image references an import would create.
+///
+/// ```
+/// use kaapana_chart::upload::{Report, UploadCheck};
+///
+/// let check = UploadCheck { report: Report::default(), images: Some(vec!["docker.io/library/busybox:1".into()]) };
+/// assert_eq!(
+///     check.to_text(),
+///     "accepted: 0 errors, 0 warnings\nimages: 1\n  docker.io/library/busybox:1\n"
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UploadCheck {
+    /// The findings and the verdict.
+    pub report: Report,
+    /// `Some` for an image archive (possibly empty): the references of
+    /// [`image::ImageCheck::images`]; `None` for a chart archive.
+    pub images: Option<Vec<String>>,
+}
+
+impl UploadCheck {
+    /// The report as `kaapana-chart check-upload` prints it for humans:
+    /// [`Report::to_text`], then for an image archive a line `images: N`
+    /// and each reference indented (control characters dropped, so a
+    /// hostile name cannot forge lines).
+    ///
+    /// ```
+    /// use kaapana_chart::upload::{Report, UploadCheck};
+    /// let chart = UploadCheck { report: Report::default(), images: None };
+    /// assert_eq!(chart.to_text(), Report::default().to_text());
+    /// ```
+    pub fn to_text(&self) -> String {
+        let mut t = self.report.to_text();
+        if let Some(images) = &self.images {
+            t.push_str(&format!("images: {}\n", images.len()));
+            for i in images {
+                t.push_str("  ");
+                t.extend(i.chars().filter(|c| !c.is_control()));
+                t.push('\n');
+            }
+        }
+        t
+    }
+
+    /// The report as `kaapana-chart check-upload --output json` (and the C
+    /// library's `kc_upload_check`) print it: [`Report::to_json`], with an
+    /// `"images"` list added for an image archive, followed by a newline.
+    ///
+    /// ```
+    /// use kaapana_chart::upload::{Report, UploadCheck};
+    ///
+    /// let check = UploadCheck { report: Report::default(), images: Some(vec!["docker.io/library/a:1".into()]) };
+    /// let v: serde_json::Value = serde_json::from_str(&check.to_json()).unwrap();
+    /// assert_eq!(v["verdict"], "accepted");
+    /// assert_eq!(v["images"][0], "docker.io/library/a:1");
+    /// let chart = UploadCheck { images: None, ..check };
+    /// assert_eq!(chart.to_json(), Report::default().to_json());
+    /// ```
+    pub fn to_json(&self) -> String {
+        let Some(images) = &self.images else {
+            return self.report.to_json();
+        };
+        // The report's JSON plus the image references, one object.
+        let mut v: serde_json::Value =
+            serde_json::from_str(&self.report.to_json()).unwrap_or_default();
+        if let Some(m) = v.as_object_mut() {
+            m.insert("images".to_owned(), serde_json::json!(images));
+        }
+        let mut t = serde_json::to_string_pretty(&v).unwrap_or_default();
+        t.push('\n');
+        t
+    }
+}
+
+/// Checks an uploaded file as what its content says it is, as Kaapana
+/// would have to before using it: a gzip stream is a chart archive
+/// ([`check_chart_archive`] with `policy`); anything else is checked as an
+/// image archive ([`image::check_image_archive`]; Kaapana imports every
+/// `.tar` it gets), plus, if the upload's `file_name` is given, the check
+/// of its base name ([`image::check_upload_file_name`]: Kaapana puts it,
+/// unquoted, into `ctr image import`). What `kaapana-chart check-upload`
+/// and the C library's `kc_upload_check` run.
+///
+/// ```
+/// use kaapana_chart::upload::{check_upload, Policy, Verdict};
+///
+/// // Not gzip, so an image archive: an empty one, and a name a shell
+/// // would split.
+/// let check = check_upload(b"", Some("/uploads/x.tar; reboot"), &Policy::default());
+/// assert_eq!(check.report.verdict(), Verdict::Rejected);
+/// assert_eq!(check.images, Some(vec![]));
+/// assert!(check.report.rules().contains(&"image.empty"));
+/// assert!(check.report.rules().len() > 1);
+///
+/// // A gzip stream is a chart archive (here a broken one).
+/// let check = check_upload(&[0x1f, 0x8b, 0], None, &Policy::default());
+/// assert_eq!(check.report.verdict(), Verdict::Rejected);
+/// assert_eq!(check.images, None);
+/// ```
+pub fn check_upload(bytes: &[u8], file_name: Option<&str>, policy: &Policy) -> UploadCheck {
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        return UploadCheck {
+            report: check_chart_archive(bytes, policy),
+            images: None,
+        };
+    }
+    let mut check = image::check_image_archive(bytes);
+    if let Some(name) = file_name {
+        let base = std::path::Path::new(name)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        check
+            .report
+            .findings
+            .extend(image::check_upload_file_name(&base).findings);
+    }
+    UploadCheck {
+        report: check.report,
+        images: Some(check.images),
+    }
+}

@@ -23,7 +23,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::funcs::gotime::GoTime;
 use crate::limits::{DEFAULT_MAX_OUTPUT, MAX_VALUE_DEPTH};
 use crate::value::json::{json_check, json_float, JsonCheckError};
-use crate::value::{format_float, List, Value};
+use crate::value::{format_float, List, Map, Value};
 
 /// go-yaml's `max_flow_level` for the JSON it re-reads.
 const MAX_FLOW_LEVEL: usize = 10_000;
@@ -252,32 +252,14 @@ impl Builder {
                 let style = string_style(&s);
                 self.scalar(Text::Owned(s), style);
             }
-            Value::List(l) => {
-                self.open()?;
-                self.pending.push_back(Ev::SequenceStart);
-                self.stack.push(Frame::Seq { list: l, next: 0 });
-            }
-            Value::Map(m) => {
-                self.open()?;
-                self.pending.push_back(Ev::MappingStart);
-                let mut entries: Vec<Entry> = m
-                    .read()
-                    .iter()
-                    .map(|(k, v)| Entry {
-                        ascii: k.is_ascii(),
-                        key: k.clone(),
-                        value: v.clone(),
-                    })
-                    .collect();
-                go_sort(&mut entries, &|a: &Entry, b: &Entry| {
-                    if a.ascii && b.ascii {
-                        natural_less_ascii(a.key.as_bytes(), b.key.as_bytes())
-                    } else {
-                        natural_less(&a.key, &b.key)
-                    }
-                });
-                self.stack.push(Frame::Map { entries, next: 0 });
-            }
+            Value::List(l) => self.open_seq(l)?,
+            Value::Map(m) => self.open_map(&m, |a, b| {
+                if a.ascii && b.ascii {
+                    natural_less_ascii(a.key.as_bytes(), b.key.as_bytes())
+                } else {
+                    natural_less(&a.key, &b.key)
+                }
+            })?,
             Value::Object(o) => {
                 let data = o.to_data();
                 if let Value::Object(_) = data {
@@ -330,28 +312,8 @@ impl Builder {
                 let items = bytes.iter().map(|b| Value::Uint8(*b)).collect();
                 return self.push_value_v3(Value::List(List::new(items)));
             }
-            Value::List(l) => {
-                self.open()?;
-                self.pending.push_back(Ev::SequenceStart);
-                self.stack.push(Frame::Seq { list: l, next: 0 });
-            }
-            Value::Map(m) => {
-                self.open()?;
-                self.pending.push_back(Ev::MappingStart);
-                let mut entries: Vec<Entry> = m
-                    .read()
-                    .iter()
-                    .map(|(k, v)| Entry {
-                        ascii: k.is_ascii(),
-                        key: k.clone(),
-                        value: v.clone(),
-                    })
-                    .collect();
-                go_sort(&mut entries, &|a: &Entry, b: &Entry| {
-                    natural_less_v3(&a.key, &b.key)
-                });
-                self.stack.push(Frame::Map { entries, next: 0 });
-            }
+            Value::List(l) => self.open_seq(l)?,
+            Value::Map(m) => self.open_map(&m, |a, b| natural_less_v3(&a.key, &b.key))?,
             Value::Object(o) => {
                 if let Some(t) = o.as_any().downcast_ref::<GoTime>() {
                     // v3's timev: RFC 3339 with nanoseconds, plain.
@@ -387,6 +349,33 @@ impl Builder {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// Starts a sequence whose items are `list`'s.
+    fn open_seq(&mut self, list: List) -> Result<()> {
+        self.open()?;
+        self.pending.push_back(Ev::SequenceStart);
+        self.stack.push(Frame::Seq { list, next: 0 });
+        Ok(())
+    }
+
+    /// Starts a mapping with `map`'s entries in the dialect's key order
+    /// (`less`: go-yaml v2's or v3's `keyList.Less`).
+    fn open_map(&mut self, map: &Map, less: impl Fn(&Entry, &Entry) -> bool) -> Result<()> {
+        self.open()?;
+        self.pending.push_back(Ev::MappingStart);
+        let mut entries: Vec<Entry> = map
+            .read()
+            .iter()
+            .map(|(k, v)| Entry {
+                ascii: k.is_ascii(),
+                key: k.clone(),
+                value: v.clone(),
+            })
+            .collect();
+        go_sort(&mut entries, &less);
+        self.stack.push(Frame::Map { entries, next: 0 });
         Ok(())
     }
 
@@ -606,70 +595,24 @@ pub(super) fn natural_less(a: &str, b: &str) -> bool {
     if a.is_ascii() && b.is_ascii() {
         return natural_less_ascii(a.as_bytes(), b.as_bytes());
     }
-    let mut ia = a.chars();
-    let mut ib = b.chars();
-    // Whether the digit run right before the current position (the same in
-    // both strings) holds a digit other than '0'.
-    let mut run_nonzero = false;
-    loop {
-        let (x, y) = match (ia.next(), ib.next()) {
-            (Some(x), Some(y)) => (x, y),
-            (None, rest) => return rest.is_some(),
-            (Some(_), None) => return false,
-        };
-        if x == y {
-            if is_digit(x) {
-                run_nonzero |= x != '0';
-            } else {
-                run_nonzero = false;
-            }
-            continue;
-        }
-        let (xl, yl) = (is_letter(x), is_letter(y));
-        if xl && yl {
-            return x < y;
-        }
-        if xl || yl {
-            return yl;
-        }
-        let start: i64 = if (x == '0' || y == '0') && run_nonzero {
-            1
-        } else {
-            0
-        };
-        // Go: an = an*10 + int64(r-'0'), wrapping like Go's int64.
-        let number = |first: char, rest: std::str::Chars<'_>| -> (i64, usize) {
-            let mut n = start;
-            let mut len = 0;
-            for c in std::iter::once(first).chain(rest) {
-                if !is_digit(c) {
-                    break;
-                }
-                n = n
-                    .wrapping_mul(10)
-                    .wrapping_add(i64::from(u32::from(c)) - i64::from(u32::from('0')));
-                len += 1;
-            }
-            (n, len)
-        };
-        let (an, alen) = number(x, ia);
-        let (bn, blen) = number(y, ib);
-        if an != bn {
-            return an < bn;
-        }
-        if alen != blen {
-            return alen < blen;
-        }
-        return x < y;
-    }
+    natural_less_chars(a, b, false)
 }
 
 /// go-yaml v3's `keyList.Less` for two string keys: v2's order, except that
 /// where a letter meets a non-letter right after a run of equal digits, the
 /// letter sorts first (`1e3` before `1.`).
 fn natural_less_v3(a: &str, b: &str) -> bool {
+    natural_less_chars(a, b, true)
+}
+
+/// The walk of [`natural_less`] (`v3` false) and [`natural_less_v3`] on
+/// chars: the two differ only where a letter meets a non-letter.
+fn natural_less_chars(a: &str, b: &str, v3: bool) -> bool {
     let mut ia = a.chars();
     let mut ib = b.chars();
+    // Whether the last equal char was a digit (v3's rule), and whether the
+    // digit run right before the current position (the same in both
+    // strings) holds a digit other than '0'.
     let mut digits = false;
     let mut run_nonzero = false;
     loop {
@@ -692,13 +635,14 @@ fn natural_less_v3(a: &str, b: &str) -> bool {
             return x < y;
         }
         if xl || yl {
-            return if digits { xl } else { yl };
+            return if v3 && digits { xl } else { yl };
         }
         let start: i64 = if (x == '0' || y == '0') && run_nonzero {
             1
         } else {
             0
         };
+        // Go: an = an*10 + int64(r-'0'), wrapping like Go's int64.
         let number = |first: char, rest: std::str::Chars<'_>| -> (i64, usize) {
             let mut n = start;
             let mut len = 0;
