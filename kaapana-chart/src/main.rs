@@ -177,6 +177,14 @@ struct RenderArgs {
     /// Print load and render times on stderr.
     #[arg(long)]
     timings: bool,
+    /// Reproducible output (not in Helm): seed every random function
+    /// (randAlphaNum, uuidv4, shuffle, genPrivateKey, …) with N and fix the
+    /// clock of `now` and the date functions at --now.
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// With --seed: the fixed time, RFC 3339 (default: the Unix epoch).
+    #[arg(long, value_name = "TIME", requires = "seed", value_parser = parse_now)]
+    now: Option<std::time::SystemTime>,
     /// Resolve CHART by name from this Kaapana source tree (repeatable), in
     /// memory, as `kaapana-chart build` assembles it.
     #[arg(long = "source", value_name = "SRC")]
@@ -441,11 +449,23 @@ fn engine(opts: &RenderArgs) -> Result<Engine, Error> {
     if !opts.api_versions.is_empty() {
         caps = caps.with_api_versions(opts.api_versions.iter().cloned());
     }
-    Ok(Engine::new()
+    let engine = Engine::new()
         .with_strict(opts.strict)
         .with_dns(opts.enable_dns)
         .with_schema_validation(!opts.skip_schema_validation)
-        .with_capabilities(caps))
+        .with_capabilities(caps);
+    Ok(match opts.seed {
+        Some(seed) => engine.with_deterministic(seed, opts.now.unwrap_or(std::time::UNIX_EPOCH)),
+        None => engine,
+    })
+}
+
+/// `--now`: an RFC 3339 instant such as `2024-05-06T07:08:09Z`.
+fn parse_now(text: &str) -> Result<std::time::SystemTime, String> {
+    let ts: jiff::Timestamp = text
+        .parse()
+        .map_err(|e| format!("not an RFC 3339 time ({e})"))?;
+    Ok(ts.into())
 }
 
 fn release(name: &str, revision: i64, opts: &RenderArgs) -> Release {
