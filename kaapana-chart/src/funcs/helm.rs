@@ -25,7 +25,7 @@ use super::cast::parse_float;
 use super::gotime::{duration_string, parse_duration};
 use super::{str_arg, FuncError, Functions};
 use crate::value::json::json_kind;
-use crate::value::json::{from_json, to_json, JsonStyle};
+use crate::value::json::{from_json, to_json, to_json_shared, JsonStyle};
 use crate::value::yaml::{from_yaml_array_str, from_yaml_str, to_yaml, to_yaml_pretty};
 use crate::value::{GoType, Map, Signature, Value};
 
@@ -210,7 +210,11 @@ pub(crate) fn register_dns(f: &mut Functions) {
 
 fn json_or_empty(a: &[Value], style: JsonStyle) -> Result<Value, FuncError> {
     let v = a.first().cloned().unwrap_or(Value::Nil);
-    Ok(Value::from(to_json(&v, style).unwrap_or_default()))
+    // An error gives the empty string (Helm drops the error).
+    Ok(match to_json_shared(&v, style) {
+        Ok(s) => Value::String(s),
+        Err(_) => Value::from(""),
+    })
 }
 
 /// `map[string]interface{}{"Error": msg}`: how `fromYaml`/`fromJson` report
