@@ -44,7 +44,7 @@ pub(crate) fn register(f: &mut Functions) {
         Signature::fixed(&[S, ANY]).with_error(),
         |ctx, a| {
             let data = a.get(1).cloned().unwrap_or(Value::Nil);
-            ctx.include(str_arg(a, 0), data).map(Value::from)
+            ctx.include_shared(str_arg(a, 0), data).map(Value::String)
         },
     );
     f.register("tpl", Signature::fixed(&[S, ANY]).with_error(), |ctx, a| {
