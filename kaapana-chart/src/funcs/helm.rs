@@ -25,7 +25,7 @@ use super::cast::parse_float;
 use super::gotime::{duration_string, parse_duration};
 use super::{str_arg, FuncError, Functions};
 use crate::value::json::json_kind;
-use crate::value::json::{from_json, to_json, JsonStyle};
+use crate::value::json::{from_json, to_json, to_json_shared, JsonStyle};
 use crate::value::yaml::{from_yaml_array_str, from_yaml_str, to_yaml, to_yaml_pretty};
 use crate::value::{GoType, Map, Signature, Value};
 
@@ -44,7 +44,7 @@ pub(crate) fn register(f: &mut Functions) {
         Signature::fixed(&[S, ANY]).with_error(),
         |ctx, a| {
             let data = a.get(1).cloned().unwrap_or(Value::Nil);
-            ctx.include(str_arg(a, 0), data).map(Value::from)
+            ctx.include_shared(str_arg(a, 0), data).map(Value::String)
         },
     );
     f.register("tpl", Signature::fixed(&[S, ANY]).with_error(), |ctx, a| {
@@ -210,7 +210,11 @@ pub(crate) fn register_dns(f: &mut Functions) {
 
 fn json_or_empty(a: &[Value], style: JsonStyle) -> Result<Value, FuncError> {
     let v = a.first().cloned().unwrap_or(Value::Nil);
-    Ok(Value::from(to_json(&v, style).unwrap_or_default()))
+    // An error gives the empty string (Helm drops the error).
+    Ok(match to_json_shared(&v, style) {
+        Ok(s) => Value::String(s),
+        Err(_) => Value::from(""),
+    })
 }
 
 /// `map[string]interface{}{"Error": msg}`: how `fromYaml`/`fromJson` report

@@ -245,7 +245,13 @@ const ARG_BUFFER_KEEP: usize = 16;
 struct ArgBuffers {
     vals: Vec<Vec<Val>>,
     values: Vec<Vec<Value>>,
+    /// Output buffers of finished `include`s (one out per active include).
+    outs: Vec<String>,
 }
+
+/// Largest `include` output buffer kept for reuse (a larger one is dropped,
+/// so that one huge include does not pin its memory).
+const OUT_BUFFER_KEEP: usize = 64 * 1024;
 
 impl ArgBuffers {
     fn vals(&mut self) -> Vec<Val> {
@@ -269,6 +275,25 @@ impl ArgBuffers {
             self.values.push(v);
         }
     }
+
+    fn out(&mut self) -> String {
+        self.outs.pop().unwrap_or_default()
+    }
+
+    fn give_out(&mut self, mut s: String) {
+        if s.capacity() <= OUT_BUFFER_KEEP {
+            s.clear();
+            self.outs.push(s);
+        }
+    }
+}
+
+/// Go's error for a call of a template that is not defined.
+fn no_template(name: &str) -> FuncError {
+    FuncError::new(format!(
+        "template: no template {} associated with template \"gotpl\"",
+        quote(name)
+    ))
 }
 
 /// One running template (Go's `state`).
@@ -358,10 +383,7 @@ impl CallContext<'_, '_, '_> {
     /// per-name depth counter, see [`CallContext::include`]).
     pub fn execute_template(&mut self, name: &str, data: Value) -> Result<String, FuncError> {
         let Some(tree) = self.state.lookup.get(name).cloned() else {
-            return Err(FuncError::new(format!(
-                "template: no template {} associated with template \"gotpl\"",
-                quote(name)
-            )));
+            return Err(no_template(name));
         };
         let mut out = String::new();
         self.state
@@ -373,6 +395,39 @@ impl CallContext<'_, '_, '_> {
     /// Helm's `include`: [`execute_template`](Self::execute_template) with
     /// Helm's limit of nested calls per template name.
     pub fn include(&mut self, name: &str, data: Value) -> Result<String, FuncError> {
+        self.counted(name, |c| c.execute_template(name, data))
+    }
+
+    /// [`include`](Self::include) as a shared string (what the `include`
+    /// function returns): written into a pooled buffer and copied once
+    /// into an allocation of the exact size, instead of growing a fresh
+    /// `String` and copying it again into the value.
+    pub(crate) fn include_shared(
+        &mut self,
+        name: &str,
+        data: Value,
+    ) -> Result<Arc<str>, FuncError> {
+        self.counted(name, |c| {
+            let Some(tree) = c.state.lookup.get(name).cloned() else {
+                return Err(no_template(name));
+            };
+            let mut out = c.state.shared.buffers.out();
+            let r = c
+                .state
+                .run_nested(&tree, data_val(data), &mut out, c.state.lookup)
+                .map_err(FuncError::from_exec)
+                .map(|()| Arc::from(out.as_str()));
+            c.state.shared.buffers.give_out(out);
+            r
+        })
+    }
+
+    /// Runs `f` under Helm's limit of nested `include`s per template name.
+    fn counted<T>(
+        &mut self,
+        name: &str,
+        f: impl FnOnce(&mut Self) -> Result<T, FuncError>,
+    ) -> Result<T, FuncError> {
         // Look up before inserting: `entry` would allocate the key on
         // every call, and almost every include finds its name there.
         let counts = &mut self.state.shared.include_counts;
@@ -386,7 +441,7 @@ impl CallContext<'_, '_, '_> {
             )));
         }
         *count += 1;
-        let result = self.execute_template(name, data);
+        let result = f(self);
         if let Some(count) = self.state.shared.include_counts.get_mut(name) {
             *count = count.saturating_sub(1);
         }
@@ -1745,5 +1800,18 @@ mod tests {
             })
             .unwrap();
         assert_eq!(handle.join().unwrap(), ErrorKind::LimitExceeded);
+    }
+
+    /// Output buffers up to `OUT_BUFFER_KEEP` bytes of capacity go back to
+    /// the pool; a larger one is dropped.
+    #[test]
+    fn include_buffers_kept_up_to_the_limit() {
+        let mut b = ArgBuffers::default();
+        b.give_out(String::with_capacity(OUT_BUFFER_KEEP));
+        assert_eq!(b.outs.len(), 1);
+        let s = b.out();
+        assert!(s.is_empty() && s.capacity() >= OUT_BUFFER_KEEP);
+        b.give_out(String::with_capacity(OUT_BUFFER_KEEP + 1));
+        assert!(b.outs.is_empty());
     }
 }

@@ -47,8 +47,46 @@ const MAX_JSON_DEPTH: usize = 10_000;
 /// deeper than [`MAX_VALUE_DEPTH`](crate::limits::MAX_VALUE_DEPTH) are
 /// refused (Go has no such limit).
 pub fn to_json(v: &Value, style: JsonStyle) -> Result<String> {
+    to_json_in(v, style, String::new())
+}
+
+/// Largest buffer [`to_json_shared`] keeps for the next call; a larger one
+/// is shrunk to it, so that one huge value does not pin its memory.
+const SHARED_BUFFER_MAX: usize = 64 * 1024;
+
+thread_local! {
+    /// [`to_json_shared`]'s reused output buffer.
+    static JSON_BUFFER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// [`to_json`] into a shared string (what `toJson` returns as a template
+/// value): written into a buffer reused across calls, then copied once
+/// into an allocation of the exact size, instead of growing a fresh
+/// `String` by doubling and copying it again into the `Arc`.
+pub(crate) fn to_json_shared(v: &Value, style: JsonStyle) -> Result<Arc<str>> {
+    let mut buf = JSON_BUFFER.with(|b| std::mem::take(&mut *b.borrow_mut()));
+    buf.clear();
     let mut w = Writer {
-        out: String::new(),
+        out: buf,
+        escape_html: style != JsonStyle::Raw,
+        pretty: style == JsonStyle::Pretty,
+        sink: false,
+        path: HashSet::new(),
+        size: 0,
+    };
+    let r = w.value(v, 0);
+    let out = Arc::from(w.out.as_str());
+    let mut buf = w.out;
+    buf.clear();
+    buf.shrink_to(SHARED_BUFFER_MAX);
+    JSON_BUFFER.with(|b| *b.borrow_mut() = buf);
+    r.map_err(write_error)?;
+    Ok(out)
+}
+
+fn to_json_in(v: &Value, style: JsonStyle, out: String) -> Result<String> {
+    let mut w = Writer {
+        out,
         escape_html: style != JsonStyle::Raw,
         pretty: style == JsonStyle::Pretty,
         sink: false,
@@ -57,15 +95,21 @@ pub fn to_json(v: &Value, style: JsonStyle) -> Result<String> {
     };
     match w.value(v, 0) {
         Ok(()) => Ok(w.out),
-        Err(JsonCheckError::Unsupported(msg)) => Err(Error::new(ErrorKind::Json, msg)),
-        Err(JsonCheckError::TooDeep) => Err(Error::new(
+        Err(e) => Err(write_error(e)),
+    }
+}
+
+fn write_error(e: JsonCheckError) -> Error {
+    match e {
+        JsonCheckError::Unsupported(msg) => Error::new(ErrorKind::Json, msg),
+        JsonCheckError::TooDeep => Error::new(
             ErrorKind::LimitExceeded,
             format!("value nests deeper than {MAX_VALUE_DEPTH} levels"),
-        )),
-        Err(JsonCheckError::TooLarge) => Err(Error::new(
+        ),
+        JsonCheckError::TooLarge => Error::new(
             ErrorKind::LimitExceeded,
             format!("JSON output exceeds {DEFAULT_MAX_OUTPUT} bytes"),
-        )),
+        ),
     }
 }
 
@@ -1061,5 +1105,37 @@ mod tests {
             b.expect_err("too deep").message(),
             "invalid character '[' exceeded max depth"
         );
+    }
+
+    /// The shared-buffer writer gives what the plain one gives, call after
+    /// call (nothing left over from a longer earlier output), errors
+    /// included; and it keeps its buffer up to `SHARED_BUFFER_MAX` only.
+    #[test]
+    fn shared_writer_matches_and_bounds_its_buffer() {
+        let long = Value::from("x<".repeat(500).as_str());
+        let values = [
+            long.clone(),
+            Value::from_iter([("a", Value::Int(1)), ("b<", Value::list(vec![Value::Nil]))]),
+            Value::Float(f64::NAN),
+            Value::from(""),
+            Value::from_iter([("k", long)]),
+        ];
+        for style in [JsonStyle::Compact, JsonStyle::Pretty, JsonStyle::Raw] {
+            for v in &values {
+                let plain = to_json(v, style).map_err(|e| e.to_string());
+                let shared = to_json_shared(v, style).map_err(|e| e.to_string());
+                assert_eq!(plain.as_deref(), shared.as_deref(), "{v:?}");
+            }
+        }
+        let kept = || JSON_BUFFER.with(|b| b.borrow().capacity());
+        // Output of exactly the limit (two quotes around the text) stays
+        // in the buffer…
+        let at_limit = Value::from("a".repeat(SHARED_BUFFER_MAX - 2).as_str());
+        to_json_shared(&at_limit, JsonStyle::Raw).unwrap();
+        assert!(kept() >= SHARED_BUFFER_MAX);
+        // …a buffer grown past it is shrunk back to it.
+        let beyond = Value::from("a".repeat(SHARED_BUFFER_MAX * 4).as_str());
+        to_json_shared(&beyond, JsonStyle::Raw).unwrap();
+        assert!(kept() >= SHARED_BUFFER_MAX && kept() < SHARED_BUFFER_MAX * 2);
     }
 }

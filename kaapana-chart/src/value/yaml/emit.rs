@@ -725,7 +725,7 @@ pub(super) fn natural_less_ascii(a: &[u8], b: &[u8]) -> bool {
 
 const BEST_INDENT: i64 = 2;
 /// go-yaml v2's line width: plain and quoted scalars fold past it.
-const BEST_WIDTH: i64 = 80;
+pub(super) const BEST_WIDTH: i64 = 80;
 /// go-yaml v3's width (`best_width: -1`, made `1<<31 - 1`): never folds.
 const BEST_WIDTH_V3: i64 = (1 << 31) - 1;
 
@@ -752,11 +752,11 @@ enum St {
 }
 
 #[derive(Default, Clone, Copy)]
-struct ScalarAnalysis {
+pub(super) struct ScalarAnalysis {
     multiline: bool,
     flow_plain_allowed: bool,
-    block_plain_allowed: bool,
-    single_quoted_allowed: bool,
+    pub(super) block_plain_allowed: bool,
+    pub(super) single_quoted_allowed: bool,
     block_allowed: bool,
 }
 
@@ -847,7 +847,7 @@ fn is_printable(v: &[u8], i: usize) -> bool {
 /// libyaml's `yaml_emitter_analyze_scalar`. `tabs_apart`: go-yaml v3 counts
 /// a tab not as a special character but on its own, which still rules out
 /// plain and single-quoted style but leaves literal blocks allowed.
-fn analyze_scalar(value: &[u8], tabs_apart: bool) -> ScalarAnalysis {
+pub(super) fn analyze_scalar(value: &[u8], tabs_apart: bool) -> ScalarAnalysis {
     if value.is_empty() {
         return ScalarAnalysis {
             multiline: false,

@@ -17,7 +17,9 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use super::emit::{is_base60_float, natural_less, natural_less_ascii, yaml_number};
+use super::emit::{
+    analyze_scalar, is_base60_float, natural_less, natural_less_ascii, yaml_number, BEST_WIDTH,
+};
 use super::gosort::go_sort;
 use super::resolve::resolves_to_non_string;
 use crate::value::Value;
@@ -85,7 +87,8 @@ fn indent(out: &mut String, n: usize) {
 }
 
 /// A scalar's text, or `None` if it is not one of the simple kinds.
-fn scalar(v: &Value) -> Option<Cow<'_, str>> {
+/// `col` is the column the scalar starts at (after `key: ` or `- `).
+fn scalar(v: &Value, col: usize) -> Option<Cow<'_, str>> {
     Some(match v {
         Value::Nil => Cow::Borrowed("null"),
         Value::List(l) if l.is_nil_slice() => Cow::Borrowed("null"),
@@ -95,9 +98,39 @@ fn scalar(v: &Value) -> Option<Cow<'_, str>> {
         Value::Uint8(u) => Cow::Owned(u.to_string()),
         // NaN and infinities are JSON errors: the full emitter reports them.
         Value::Float(f) if f.is_finite() => Cow::Owned(yaml_number(*f)),
-        Value::String(s) => word(s)?,
+        Value::String(s) => match word(s) {
+            Some(w) => w,
+            None => quoted_value(s, col)?,
+        },
         _ => return None,
     })
+}
+
+/// How the full emitter writes a string value that is not a simple word:
+/// printable ASCII without `'` that reads back as a string, plain when
+/// libyaml allows it in block context and single-quoted otherwise (its
+/// choice, from the same analysis). Only when the whole line, ending at
+/// the closing quote, fits in the emitter's width: libyaml folds a scalar
+/// only at a space past that column, so a line that fits is never folded.
+/// Anything else (double quotes, escapes, folding) goes to the full emitter.
+fn quoted_value(s: &str, col: usize) -> Option<Cow<'_, str>> {
+    let b = s.as_bytes();
+    if b.is_empty()
+        || col + b.len() + 2 > BEST_WIDTH as usize
+        || !b.iter().all(|c| (0x20..=0x7e).contains(c) && *c != b'\'')
+        || resolves_to_non_string(s)
+        || is_base60_float(s)
+    {
+        return None;
+    }
+    let a = analyze_scalar(b, false);
+    if a.block_plain_allowed {
+        Some(Cow::Borrowed(s))
+    } else if a.single_quoted_allowed {
+        Some(Cow::Owned(format!("'{s}'")))
+    } else {
+        None
+    }
 }
 
 /// Writes the entries of map `v` at `ind` spaces; with `first_inline` the
@@ -132,13 +165,20 @@ fn map(out: &mut String, v: &Value, ind: usize, depth: usize, first_inline: bool
         }
         out.push_str(&key);
         out.push(':');
-        value_after_key(out, item, ind, depth)?;
+        value_after_key(out, item, ind, ind + key.len() + 2, depth)?;
     }
     Some(())
 }
 
-/// Writes what follows `key:` for a value, at the key's indentation `ind`.
-fn value_after_key(out: &mut String, item: &Value, ind: usize, depth: usize) -> Option<()> {
+/// Writes what follows `key:` for a value, at the key's indentation `ind`;
+/// a scalar starts at column `col`.
+fn value_after_key(
+    out: &mut String,
+    item: &Value,
+    ind: usize,
+    col: usize,
+    depth: usize,
+) -> Option<()> {
     match item {
         Value::Map(m) if m.is_empty() => out.push_str(" {}\n"),
         Value::Map(_) => {
@@ -153,7 +193,7 @@ fn value_after_key(out: &mut String, item: &Value, ind: usize, depth: usize) -> 
         }
         _ => {
             out.push(' ');
-            out.push_str(&scalar(item)?);
+            out.push_str(&scalar(item, col)?);
             out.push('\n');
         }
     }
@@ -175,7 +215,7 @@ fn list(out: &mut String, items: &[Value], ind: usize, depth: usize) -> Option<(
             // Sequences of sequences are rare: left to the full emitter.
             Value::List(l) if !l.is_nil_slice() => return None,
             _ => {
-                out.push_str(&scalar(item)?);
+                out.push_str(&scalar(item, ind + 2)?);
                 out.push('\n');
             }
         }
@@ -282,7 +322,40 @@ mod tests {
         "kubernetes.io/hostname",
         "cost-center",
         "4711",
+        "{{ .Release.Name }}-suite",
+        "{{ include \"x\" . }}",
+        "a 'b' c",
+        "it's",
+        " a",
+        "a ",
+        "- a",
+        "? a",
+        ": a",
+        "a #b",
+        "a# b",
+        "a\tb",
+        "---",
+        "--- a",
+        "... a",
+        "*.example.com",
+        "http://example.com:8080/path?q=1&r=[2]",
+        "one two three four five six seven eight nine ten eleven twelve thirteen",
+        "one two three four five six seven eight nine ten eleven twelve thirteen fourteen",
+        "one two three four five six seven eight nine ten eleven twelve",
+        "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen",
+        "true dat",
+        "1 2",
     ];
+
+    /// A random string of printable ASCII and a few other characters, so
+    /// that the quoting decisions are tried beyond the listed words.
+    fn random_string(g: &mut Gen) -> String {
+        const CHARS: &[u8] = b"ab1 -:#'\"{}[],&*!|>%@`?.\\\t~";
+        let n = (g.next() % 90) as usize;
+        (0..n)
+            .map(|_| CHARS[(g.next() % CHARS.len() as u64) as usize] as char)
+            .collect()
+    }
 
     fn scalar_value(g: &mut Gen) -> Value {
         match g.next() % 10 {
@@ -306,6 +379,7 @@ mod tests {
                 ][(g.next() % 12) as usize],
             ),
             4 => Value::Int64(g.next() as i64),
+            5 => Value::from(random_string(g).as_str()),
             _ => Value::from(g.pick(WORDS)),
         }
     }
@@ -339,6 +413,7 @@ mod tests {
                     "x1",
                     "x10",
                     "x2",
+                    "a-rather-long-key-name-of-forty-characters",
                 ])
             };
             m.insert(k, value(g, depth));
@@ -352,15 +427,18 @@ mod tests {
     fn same_text_as_the_full_emitter() {
         let mut g = Gen(0x9E37_79B9_7F4A_7C15);
         let mut answered = 0;
+        let mut single_quoted = 0;
         for _ in 0..20_000 {
             let v = map_value(&mut g, 0);
             if let Some(fast) = to_yaml(&v) {
                 answered += 1;
+                single_quoted += usize::from(fast.contains(": '") || fast.contains("- '"));
                 let full = super::super::emit::to_yaml_full(&v);
                 assert_eq!(Some(fast), full.ok(), "{v:?}");
             }
         }
         assert!(answered > 2_000, "{answered}");
+        assert!(single_quoted > 200, "{single_quoted}");
     }
 
     #[test]
@@ -381,9 +459,15 @@ mod tests {
         // Words that read back as other types are double-quoted…
         let quoted = Value::from_iter([("cost-center", Value::from("4711"))]);
         assert_eq!(to_yaml(&quoted).as_deref(), Some("cost-center: \"4711\"\n"));
-        // …and other values that need quotes go to the full emitter.
+        // …templated strings single-quoted, as libyaml chooses…
         let templated = Value::from_iter([("part-of", Value::from("{{ .Release.Name }}"))]);
-        assert_eq!(to_yaml(&templated), None);
+        assert_eq!(
+            to_yaml(&templated).as_deref(),
+            Some("part-of: '{{ .Release.Name }}'\n")
+        );
+        // …and other values that need quotes go to the full emitter.
+        let apostrophe = Value::from_iter([("k", Value::from("it's"))]);
+        assert_eq!(to_yaml(&apostrophe), None);
     }
 
     #[test]
@@ -391,6 +475,14 @@ mod tests {
         let word = |n: usize| Value::from_iter([("k", Value::from("a".repeat(n).as_str()))]);
         assert!(to_yaml(&word(MAX_WORD)).is_some());
         assert!(to_yaml(&word(MAX_WORD + 1)).is_none());
+        // A quoted value whose line ends exactly at the width is written
+        // here; one more character goes to the full emitter (which may fold).
+        let fits = " a".repeat((BEST_WIDTH as usize - 5) / 2);
+        let line = |s: &str| Value::from_iter([("k", Value::from(s))]);
+        assert_eq!(fits.len() + 5, BEST_WIDTH as usize - 1);
+        let fits = format!("{fits}b");
+        assert!(to_yaml(&line(&fits)).is_some());
+        assert!(to_yaml(&line(&format!("{fits}c"))).is_none());
         let mut deep = Value::from_iter([("k", Value::from("v"))]);
         // Each level is one map: MAX_DEPTH + 1 maps are written, one more is not.
         for _ in 0..MAX_DEPTH {

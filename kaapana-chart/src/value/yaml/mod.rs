@@ -27,6 +27,7 @@ mod gofmt;
 mod gosort;
 pub(crate) mod gounicode;
 mod parser;
+mod read_fast;
 mod resolve;
 pub(crate) use resolve::underscore_ok;
 mod scanner;
@@ -155,6 +156,17 @@ pub fn values_from_yaml(src: &str) -> Result<Value> {
 /// map (Go has a nil map there, which prints the same but is `null`, not
 /// `{}`, to `toYaml`).
 pub(crate) fn from_yaml_str(src: &str) -> Result<Value> {
+    // Rendered label and annotation maps (`include … | fromYaml`) are read
+    // directly; see `read_fast.rs`.
+    if let Some(v) = read_fast::from_yaml(src) {
+        return Ok(v);
+    }
+    from_yaml_full(src)
+}
+
+/// [`from_yaml_str`] without the direct reader (the reference its test
+/// compares against).
+fn from_yaml_full(src: &str) -> Result<Value> {
     Ok(unmarshal(src, Target::Map)?.unwrap_or_else(Value::empty_map))
 }
 

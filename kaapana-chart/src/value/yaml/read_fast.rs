@@ -1,0 +1,383 @@
+//! A direct reader for the YAML that `fromYaml` meets most often in charts
+//! — `include … | fromYaml` of rendered label and annotation maps: block
+//! mappings of simple keys and one-line scalars — that gives exactly what
+//! the full path (scanner, parser, composer, decoder) gives for them,
+//! without building tokens, events or nodes. The mirror of `emit_fast.rs`.
+//!
+//! It answers only for input it fully understands: lines of `key: value`
+//! or `key:` (a nested mapping on the following, deeper lines, or null),
+//! with keys that are plain words reading back as strings, and values that
+//! are plain scalars of a conservative character set (resolved by the same
+//! resolver as the full path: `true`, `3`, `1.5`, `~`, …), or single- or
+//! double-quoted strings without escapes. Anything else — sequences, flow
+//! collections, comments, anchors, tags, multi-line scalars, odd
+//! indentation, errors — returns `None` and goes through the full path. A
+//! test compares both on many generated documents.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use super::resolve::{resolve, resolves_to_non_string, Scalar};
+use crate::value::{ElemType, Map, Value};
+
+/// Longest key read here (libyaml's simple keys end at 1024 characters).
+const MAX_KEY: usize = 128;
+
+/// Deepest nesting read here; deeper documents go to the full path, which
+/// applies the real limit.
+const MAX_DEPTH: usize = 32;
+
+/// Most lines read here; longer documents go to the full path, which
+/// counts nodes against the real limit.
+const MAX_LINES: usize = 4096;
+
+/// One non-blank line: its indentation and the rest.
+struct Line<'a> {
+    indent: usize,
+    text: &'a str,
+}
+
+/// The value `fromYaml` gives for `src`, if `src` is a non-empty block
+/// mapping of the simple kind.
+pub(super) fn from_yaml(src: &str) -> Option<Value> {
+    let mut lines = Vec::new();
+    for raw in src.split('\n') {
+        let text = raw.trim_start_matches(' ');
+        if text.is_empty() {
+            continue;
+        }
+        if lines.len() >= MAX_LINES {
+            return None;
+        }
+        lines.push(Line {
+            indent: raw.len() - text.len(),
+            text,
+        });
+    }
+    let first = lines.first()?;
+    let mut pos = 0;
+    let v = mapping(&lines, &mut pos, first.indent, 0)?;
+    // Lines left over are less indented than the document: an error, which
+    // the full path reports.
+    (pos == lines.len()).then_some(v)
+}
+
+/// Reads the entries at indentation `ind` from `lines[*pos]` on.
+fn mapping(lines: &[Line<'_>], pos: &mut usize, ind: usize, depth: usize) -> Option<Value> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    let mut map = BTreeMap::new();
+    while let Some(line) = lines.get(*pos) {
+        if line.indent < ind {
+            break;
+        }
+        if line.indent > ind {
+            return None;
+        }
+        let (key, rest) = key(line.text)?;
+        *pos += 1;
+        let rest = rest.trim_start_matches(' ');
+        let value = if rest.is_empty() {
+            match lines.get(*pos) {
+                Some(next) if next.indent > ind => mapping(lines, pos, next.indent, depth + 1)?,
+                _ => Value::Nil,
+            }
+        } else {
+            let v = scalar(rest)?;
+            // A deeper line after a scalar continues it (multi-line plain
+            // scalar) or is an error: the full path's business.
+            if lines.get(*pos).is_some_and(|next| next.indent > ind) {
+                return None;
+            }
+            v
+        };
+        map.insert(Arc::from(key), value);
+    }
+    Some(Value::Map(Map::typed(ElemType::Interface, map)))
+}
+
+/// Splits `key: rest` (or `key:`), if the key is a plain word that reads
+/// back as a string.
+fn key(text: &str) -> Option<(&str, &str)> {
+    let b = text.as_bytes();
+    if !b.first()?.is_ascii_alphanumeric() {
+        return None;
+    }
+    let end = b
+        .iter()
+        .position(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'/')))?;
+    if end > MAX_KEY || b.get(end) != Some(&b':') {
+        return None;
+    }
+    let rest = text.get(end + 1..)?;
+    if !(rest.is_empty() || rest.starts_with(' ')) {
+        return None;
+    }
+    let k = text.get(..end)?;
+    if resolves_to_non_string(k) {
+        return None;
+    }
+    Some((k, rest))
+}
+
+/// The value of a one-line scalar: quoted without escapes, or plain.
+fn scalar(s: &str) -> Option<Value> {
+    let b = s.as_bytes();
+    let printable = |c: &u8| (0x20..=0x7e).contains(c);
+    match b.first()? {
+        q @ (b'\'' | b'"') => {
+            let inner = s.get(1..s.len().checked_sub(1)?)?;
+            let ib = inner.as_bytes();
+            if b.len() < 2
+                || b.last() != Some(q)
+                || !ib.iter().all(|c| printable(c) && *c != *q && *c != b'\\')
+            {
+                return None;
+            }
+            Some(Value::string(inner))
+        }
+        _ => {
+            let first_ok = match b[0] {
+                c if c.is_ascii_alphanumeric() => true,
+                b'.' | b'/' | b'_' | b'+' | b'~' => true,
+                b'-' => b.get(1).is_some_and(|c| *c != b' '),
+                _ => false,
+            };
+            let chars_ok = b.iter().all(|c| {
+                c.is_ascii_alphanumeric()
+                    || matches!(
+                        c,
+                        b' ' | b'-' | b'.' | b'_' | b'/' | b'+' | b':' | b'~' | b'=' | b'@' | b'%'
+                    )
+            });
+            if !first_ok || !chars_ok || b.ends_with(b" ") || b.ends_with(b":") || s.contains(": ")
+            {
+                return None;
+            }
+            Some(match resolve(b"", s).ok()? {
+                Scalar::Null => Value::Nil,
+                Scalar::Bool(v) => Value::Bool(v),
+                Scalar::Int(i) => Value::Float(i as f64),
+                Scalar::Uint(u) => Value::Float(u as f64),
+                // ±Inf and NaN are JSON errors: the full path reports them.
+                Scalar::Float(f) if f.is_finite() => Value::Float(f),
+                Scalar::Str => Value::string(s),
+                _ => return None,
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Deterministic xorshift generator.
+    struct Gen(u64);
+
+    impl Gen {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+            items[(self.next() % items.len() as u64) as usize]
+        }
+    }
+
+    const KEYS: &[&str] = &[
+        "app",
+        "app.kubernetes.io/name",
+        "helm.sh/chart",
+        "a",
+        "b",
+        "x1",
+        "true",
+        "1",
+        "null",
+        "<<",
+        "a b",
+        "\"q\"",
+        "'s'",
+        "-a",
+        "a:b",
+        "é",
+    ];
+
+    const VALUES: &[&str] = &[
+        "web",
+        "release-name-suite",
+        "5.4.0",
+        "3",
+        "-3",
+        "+3",
+        "1.5",
+        "1e3",
+        "0x1f",
+        "0o17",
+        "017",
+        "1_000",
+        "1:20",
+        "true",
+        "yes",
+        "No",
+        "off",
+        "~",
+        "null",
+        ".inf",
+        "-.inf",
+        ".nan",
+        "2001-12-14",
+        "a b",
+        "a  b",
+        "a: b",
+        "a:b",
+        "a:",
+        "a #b",
+        "a#b",
+        "- a",
+        "-a",
+        "-",
+        "'x'",
+        "'it''s'",
+        "'a b'",
+        "''",
+        "\"\"",
+        "\"a b\"",
+        "\"a\\nb\"",
+        "'{{ .Release.Name }}'",
+        "{a: b}",
+        "[a]",
+        "&a x",
+        "*a",
+        "!!str 3",
+        "|",
+        ">",
+        "@a",
+        "%a",
+        "a%",
+        "a=b",
+        "x ",
+        "\"unterminated",
+        "'x' y",
+        "18446744073709551615",
+        "9223372036854775808",
+        "1.0",
+        "0",
+        "-0",
+        "=",
+    ];
+
+    fn doc(g: &mut Gen, out: &mut String, ind: usize, depth: usize) {
+        let n = 1 + g.next() % 4;
+        for _ in 0..n {
+            out.push_str(&" ".repeat(ind));
+            // Mostly simple keys, so that the direct reader gets exercised.
+            let k = if g.next() % 5 == 0 {
+                g.pick(KEYS)
+            } else {
+                g.pick(&["a", "b", "name", "app.kubernetes.io/name", "x1", "x2"])
+            };
+            out.push_str(k);
+            out.push(':');
+            match g.next() % 12 {
+                0 if depth < 3 => {
+                    out.push('\n');
+                    let step = [1, 2, 2, 2, 4][(g.next() % 5) as usize];
+                    doc(g, out, ind + step, depth + 1);
+                }
+                1 => out.push('\n'),
+                2 => {
+                    // Odd shapes: continuation lines, sequences, comments,
+                    // bad indentation, blank lines.
+                    let tail = g.pick(&[
+                        " a\n  b\n",
+                        "\n- a\n",
+                        "\n  - a\n",
+                        " a # c\n",
+                        " a\n\n",
+                        " a\n   \n",
+                        "\n# c\n",
+                        " a\r\n",
+                        " \ta\n",
+                        "  a\n",
+                        " a\n a: b\n",
+                    ]);
+                    out.push_str(tail);
+                }
+                _ => {
+                    out.push(' ');
+                    out.push_str(g.pick(VALUES));
+                    out.push('\n');
+                }
+            }
+        }
+    }
+
+    /// Whenever the direct reader answers, the full path gives the same
+    /// value; and it answers for a good share of the generated documents.
+    #[test]
+    fn same_value_as_the_full_path() {
+        let mut g = Gen(0x2545_F491_4F6C_DD1D);
+        let mut answered = 0;
+        for _ in 0..20_000 {
+            let mut src = String::new();
+            if g.next() % 8 == 0 {
+                src.push_str(g.pick(&["  ", "---\n", "\n", "# c\n"]));
+            }
+            doc(&mut g, &mut src, 0, 0);
+            if let Some(fast) = from_yaml(&src) {
+                answered += 1;
+                let full = super::super::from_yaml_full(&src);
+                assert_eq!(Ok(fast), full.map_err(|e| e.to_string()), "{src:?}");
+            }
+        }
+        assert!(answered > 2_000, "{answered}");
+    }
+
+    #[test]
+    fn typical_label_maps_take_the_direct_path() {
+        let v = from_yaml(
+            "app.kubernetes.io/name: web\nhelm.sh/chart: web-1.2.3\npart-of: 'rel-suite'\nreplicas: 3\nextra:\n  on: yes\n",
+        );
+        let want = Value::from_iter([
+            ("app.kubernetes.io/name", Value::from("web")),
+            ("helm.sh/chart", Value::from("web-1.2.3")),
+            ("part-of", Value::from("rel-suite")),
+            ("replicas", Value::Float(3.0)),
+        ]);
+        // `on` as a key reads back as a bool: left to the full path.
+        assert_eq!(v, None);
+        let v = from_yaml(
+            "app.kubernetes.io/name: web\nhelm.sh/chart: web-1.2.3\npart-of: 'rel-suite'\nreplicas: 3\n",
+        );
+        assert_eq!(v, Some(want));
+        assert_eq!(from_yaml("a:\n- b\n"), None);
+        assert_eq!(from_yaml(""), None);
+    }
+
+    #[test]
+    fn limits_on_both_sides() {
+        let key = |n: usize| format!("{}: v\n", "k".repeat(n));
+        assert!(from_yaml(&key(MAX_KEY)).is_some());
+        assert!(from_yaml(&key(MAX_KEY + 1)).is_none());
+        let nested = |levels: usize| {
+            let mut s = String::new();
+            for i in 0..levels {
+                s.push_str(&" ".repeat(i));
+                s.push_str("k:\n");
+            }
+            s
+        };
+        // MAX_DEPTH + 1 mappings are read here, one more is not.
+        assert!(from_yaml(&nested(MAX_DEPTH + 1)).is_some());
+        assert!(from_yaml(&nested(MAX_DEPTH + 2)).is_none());
+        let lines = |n: usize| (0..n).map(|i| format!("k{i}: v\n")).collect::<String>();
+        assert!(from_yaml(&lines(MAX_LINES)).is_some());
+        assert!(from_yaml(&lines(MAX_LINES + 1)).is_none());
+    }
+}
