@@ -228,22 +228,7 @@ mod tests {
     use super::*;
     use crate::value::{List, Map};
 
-    /// A small deterministic generator (xorshift), so that the test needs
-    /// no dependency and fails the same way every time.
-    struct Gen(u64);
-
-    impl Gen {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-
-        fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-            items[(self.next() % items.len() as u64) as usize]
-        }
-    }
+    use crate::value::yaml::test_gen::Gen;
 
     const WORDS: &[&str] = &[
         "app",

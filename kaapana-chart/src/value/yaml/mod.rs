@@ -334,3 +334,24 @@ pub(crate) fn check_json_marshal(v: &Value) -> Result<()> {
 pub(crate) fn format_float32(f: f64) -> String {
     gofmt::format_float32_g(f)
 }
+
+/// The random inputs of the fast paths' equivalence tests.
+#[cfg(test)]
+pub(crate) mod test_gen {
+    /// A small deterministic generator (xorshift), so that the tests need
+    /// no dependency and fail the same way every time.
+    pub(crate) struct Gen(pub(crate) u64);
+
+    impl Gen {
+        pub(crate) fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        pub(crate) fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+            items[(self.next() % items.len() as u64) as usize]
+        }
+    }
+}

@@ -173,21 +173,7 @@ fn scalar(s: &str) -> Option<Value> {
 mod tests {
     use super::*;
 
-    /// Deterministic xorshift generator.
-    struct Gen(u64);
-
-    impl Gen {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-
-        fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-            items[(self.next() % items.len() as u64) as usize]
-        }
-    }
+    use crate::value::yaml::test_gen::Gen;
 
     const KEYS: &[&str] = &[
         "app",
