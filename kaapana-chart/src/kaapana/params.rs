@@ -677,7 +677,7 @@ impl ExtensionParams {
     ///
     /// # Errors
     ///
-    /// Those of [`to_json`](crate::to_json) (none for the values built
+    /// Those of [`to_json`] (none for the values built
     /// here in practice).
     pub fn to_json(&self, chart: &Chart) -> Result<String> {
         let opt = |s: &Option<String>| s.as_deref().map_or(Value::Nil, Value::from);
