@@ -208,8 +208,7 @@ pub(crate) fn register(f: &mut Functions, clock: Clock, entropy: &Entropy) {
         "genCA",
         Signature::fixed(&[S, INT]).with_error(),
         move |_, a| {
-            let key = PrivKey::rsa(&mut g.rng.clone(), RSA_CERT_KEY_BITS)
-                .map_err(|e| FuncError::new(format!("error generating rsa key: {e}")))?;
+            let key = g.rsa_key()?;
             g.ca(str_arg(a, 0), int_arg(a, 1), key)
         },
     );
@@ -227,8 +226,7 @@ pub(crate) fn register(f: &mut Functions, clock: Clock, entropy: &Entropy) {
         "genSelfSignedCert",
         Signature::fixed(&[S, LIST, LIST, INT]).with_error(),
         move |_, a| {
-            let key = PrivKey::rsa(&mut g.rng.clone(), RSA_CERT_KEY_BITS)
-                .map_err(|e| FuncError::new(format!("error generating rsa key: {e}")))?;
+            let key = g.rsa_key()?;
             g.self_signed(a, key)
         },
     );
@@ -246,8 +244,7 @@ pub(crate) fn register(f: &mut Functions, clock: Clock, entropy: &Entropy) {
         "genSignedCert",
         Signature::fixed(&[S, LIST, LIST, INT, CERT]).with_error(),
         move |_, a| {
-            let key = PrivKey::rsa(&mut g.rng.clone(), RSA_CERT_KEY_BITS)
-                .map_err(|e| FuncError::new(format!("error generating rsa key: {e}")))?;
+            let key = g.rsa_key()?;
             g.signed(a, key)
         },
     );
@@ -895,6 +892,13 @@ struct CertGen {
 }
 
 impl CertGen {
+    /// The RSA key Sprig generates for `genCA`, `genSelfSignedCert` and
+    /// `genSignedCert` when no key is given.
+    fn rsa_key(&self) -> Result<PrivKey, FuncError> {
+        PrivKey::rsa(&mut self.rng.clone(), RSA_CERT_KEY_BITS)
+            .map_err(|e| FuncError::new(format!("error generating rsa key: {e}")))
+    }
+
     fn ca(&self, cn: &str, days: i64, key: PrivKey) -> Result<Value, FuncError> {
         let t = Template {
             cn: cn.to_owned(),
