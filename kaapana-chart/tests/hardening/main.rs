@@ -8,6 +8,7 @@
 //! (tests/loader, tests/limits, tests/strvals, tests/yaml, tests/schema)
 //! checks in more detail against Helm's goldens; the doc comment names it.
 
+#[path = "../common/tar.rs"]
 mod build;
 #[path = "../common/mod.rs"]
 mod common;

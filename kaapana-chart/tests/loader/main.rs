@@ -11,7 +11,6 @@
 //!   folder attacks (links out of the chart, FIFOs, sparse files, cycles)
 //!   are built at run time, on a 2 MiB stack and against a clock.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -20,7 +19,9 @@ use kaapana_chart::chart::{Chart, Metadata};
 use kaapana_chart::{ErrorKind, Value};
 use serde_json::{json, Value as Json};
 
-const MIB: usize = 1024 * 1024;
+#[path = "../common/tar.rs"]
+mod tar;
+use tar::*;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/loader")
@@ -454,77 +455,6 @@ fn load_files_classification() {
     );
 }
 
-// ------------------------------------------------------ a small tar writer
-
-fn octal(n: u64, width: usize) -> Vec<u8> {
-    let mut s = format!("{n:0w$o}", w = width - 1).into_bytes();
-    s.push(0);
-    s
-}
-
-fn header(name: &str, size: u64, typeflag: u8) -> [u8; 512] {
-    let mut h = [0u8; 512];
-    h[..name.len()].copy_from_slice(name.as_bytes());
-    h[100..108].copy_from_slice(&octal(0o644, 8));
-    h[108..116].copy_from_slice(&octal(0, 8));
-    h[116..124].copy_from_slice(&octal(0, 8));
-    if size < 8u64.pow(11) {
-        h[124..136].copy_from_slice(&octal(size, 12));
-    } else {
-        h[124] = 0x80;
-        h[128..136].copy_from_slice(&size.to_be_bytes());
-    }
-    h[136..148].copy_from_slice(&octal(0, 12));
-    h[156] = typeflag;
-    h[257..265].copy_from_slice(b"ustar\x0000");
-    h[148..156].copy_from_slice(b"        ");
-    let sum: u32 = h.iter().map(|&b| u32::from(b)).sum();
-    h[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
-    h
-}
-
-fn entry(name: &str, data: &[u8]) -> Vec<u8> {
-    let mut out = header(name, data.len() as u64, b'0').to_vec();
-    out.extend_from_slice(data);
-    out.resize(out.len().next_multiple_of(512), 0);
-    out
-}
-
-fn pax_path(path: &str) -> Vec<u8> {
-    let body = format!(" path={path}\n");
-    let mut n = body.len() + 1;
-    while n.to_string().len() + body.len() != n {
-        n = n.to_string().len() + body.len();
-    }
-    let rec = format!("{n}{body}");
-    let mut out = header("PaxHeaders/x", rec.len() as u64, b'x').to_vec();
-    out.extend_from_slice(rec.as_bytes());
-    out.resize(out.len().next_multiple_of(512), 0);
-    out
-}
-
-fn gz(data: &[u8]) -> Vec<u8> {
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    e.write_all(data).unwrap();
-    e.finish().unwrap()
-}
-
-/// `n` MiB of zeros as a run of identical gzip members (cheap to build:
-/// one MiB is compressed once).
-fn zero_members(n: usize) -> Vec<u8> {
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    e.write_all(&vec![0u8; MIB]).unwrap();
-    e.finish().unwrap().repeat(n)
-}
-
-fn chart_yaml(name: &str) -> Vec<u8> {
-    format!("apiVersion: v2\nname: {name}\nversion: 0.1.0\n").into_bytes()
-}
-
-fn end() -> Vec<u8> {
-    vec![0u8; 1024]
-}
-
 /// Runs `f` on a thread with a 2 MiB stack, against a clock.
 fn bounded<T: Send + 'static>(limit: Duration, f: impl FnOnce() -> T + Send + 'static) -> T {
     let start = Instant::now();
@@ -784,32 +714,6 @@ fn chart_budget_boundary() {
     // padding) is still over.
     assert!(loader::load_archive_with(&tgz, &at(total + 1)).is_err());
     assert!(loader::load_archive_with(&tgz, &at(4096)).is_ok());
-}
-
-/// Nested `charts/*.tgz`, `levels` deep, each with `zeros_mib` of zeros
-/// (in files of at most 4 MiB).
-fn nested(levels: usize, zeros_mib: usize) -> Vec<u8> {
-    let mut inner: Option<Vec<u8>> = None;
-    for level in (1..=levels).rev() {
-        let top = format!("n{level}");
-        let mut tar = entry(&format!("{top}/Chart.yaml"), &chart_yaml(&top));
-        if let Some(sub) = inner.take() {
-            tar.extend(entry(&format!("{top}/charts/n{}.tgz", level + 1), &sub));
-        }
-        let mut tgz = gz(&tar);
-        for (i, start) in (0..zeros_mib).step_by(4).enumerate() {
-            let n = (zeros_mib - start).min(4);
-            tgz.extend(gz(&header(
-                &format!("{top}/zeros{i}"),
-                (n * MIB) as u64,
-                b'0',
-            )));
-            tgz.extend(zero_members(n));
-        }
-        tgz.extend(gz(&end()));
-        inner = Some(tgz);
-    }
-    inner.unwrap_or_default()
 }
 
 /// A26: twenty nested archives stop at the depth limit.

@@ -1,4 +1,9 @@
-//! Archive builders for the cases too big to commit as fixtures.
+//! Archive builders for the cases too big to commit as fixtures, shared by
+//! the loader and hardening test binaries (each includes this file with
+//! `#[path = "../common/tar.rs"]`).
+
+// Each binary uses a different part of it.
+#![allow(dead_code)]
 
 use std::io::Write;
 
