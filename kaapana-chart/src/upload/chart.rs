@@ -140,6 +140,7 @@ pub fn check_chart(chart: &Chart, policy: &Policy) -> Report {
         policy,
         report: Report::default(),
         seen: BTreeSet::new(),
+        engine: Engine::new(),
     };
     let mut source_findings = Report::default();
     scan_sources(chart, "", &chart.metadata.name, &mut source_findings);
@@ -365,6 +366,10 @@ struct Checker<'a> {
     /// flagged the same way by several renders is reported once, with the
     /// first render's label.
     seen: BTreeSet<(String, String, String, String)>,
+    /// One engine for every render of the check, so that the variants
+    /// share its function registry and its parsed templates (each variant
+    /// renders the same files).
+    engine: Engine,
 }
 
 impl Checker<'_> {
@@ -403,7 +408,7 @@ impl Checker<'_> {
             is_upgrade: r.upgrade,
             ..Release::default()
         };
-        let rendered = match Engine::new().render_chart(chart, &r.values, &release) {
+        let rendered = match self.engine.render_chart(chart, &r.values, &release) {
             Ok(r) => r,
             Err(e) => {
                 self.push(
@@ -1191,6 +1196,7 @@ mod tests {
             policy: &policy,
             report: Report::default(),
             seen: BTreeSet::new(),
+            engine: Engine::new(),
         };
         let mut doc =
             String::from("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: t}\n");
