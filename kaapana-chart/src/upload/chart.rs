@@ -140,7 +140,7 @@ pub fn check_chart(chart: &Chart, policy: &Policy) -> Report {
         policy,
         report: Report::default(),
         seen: BTreeSet::new(),
-        engine: Engine::new(),
+        engine: Engine::new().with_limits(policy.limits),
     };
     let mut source_findings = Report::default();
     scan_sources(chart, "", &chart.metadata.name, &mut source_findings);
@@ -1180,6 +1180,42 @@ mod tests {
         assert!(hides_after_document_end("a: 1\n...\nb: 2\n"));
         assert!(!hides_after_document_end("a: 1\n...\n# only a comment\n\n"));
         assert!(!hides_after_document_end("a: |\n  ...\n"));
+    }
+
+    #[test]
+    fn policy_limits_bound_each_render() {
+        use crate::chart::{File, Metadata};
+        // 2,000 loop steps: within a budget of 100,000, over one of 1,000.
+        let chart = Chart {
+            metadata: Metadata {
+                name: "x".into(),
+                version: "1.0.0".into(),
+                api_version: "v2".into(),
+                ..Metadata::default()
+            },
+            templates: vec![File {
+                name: "templates/cm.yaml".into(),
+                data: b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: t\n{{- range 2000 }}{{ end }}\n"
+                    .to_vec()
+                    .into(),
+            }],
+            ..Chart::default()
+        };
+        let with_fuel = |fuel| Policy {
+            limits: crate::Limits {
+                fuel: Some(fuel),
+                ..crate::Limits::default()
+            },
+            ..Policy::default()
+        };
+        use crate::upload::Verdict;
+        assert_eq!(
+            check_chart(&chart, &with_fuel(100_000)).verdict(),
+            Verdict::Accepted
+        );
+        let starved = check_chart(&chart, &with_fuel(1_000));
+        assert_eq!(starved.verdict(), Verdict::Rejected);
+        assert!(starved.to_text().contains("fuel"), "{}", starved.to_text());
     }
 
     #[test]

@@ -22,7 +22,7 @@ use std::time::Duration;
 
 use crate::chart::loader::LoadOptions;
 use crate::upload::scope::{scope_of, Scope};
-use crate::Value;
+use crate::{Limits, Value};
 
 /// The most renders one chart check may cost: every parameter variant
 /// ([`MAX_VARIANTS`](crate::kaapana::params::MAX_VARIANTS), which the
@@ -78,6 +78,10 @@ pub struct Policy {
     pub globals: Value,
     /// The loader's limits.
     pub load_options: LoadOptions,
+    /// The template engine's limits for each render of the check (fuel,
+    /// output size, call depth). A backend that checks many uploads at once
+    /// can lower the fuel here; the fuzzers do.
+    pub limits: Limits,
     /// Wall-clock budget for all renders of one check ([`MAX_CHECK_TIME`]).
     pub max_check_time: Duration,
 }
@@ -95,6 +99,7 @@ impl Default for Policy {
             namespaced_kinds: Vec::new(),
             globals: Value::Nil,
             load_options: LoadOptions::default(),
+            limits: Limits::default(),
             max_check_time: MAX_CHECK_TIME,
         }
     }
