@@ -2,7 +2,9 @@
 //!
 //! Exit codes: 0 success; 1 the chart could not be loaded or rendered (the
 //! error is printed on stderr: Helm's message first, then the source line
-//! with a caret); 2 the command line was wrong.
+//! with a caret), or `check-upload` rejected the upload; 2 the command line
+//! was wrong; 3 an internal error (a bug: one `Error: internal error …`
+//! line, never a Rust panic message or backtrace).
 #![cfg_attr(
     not(test),
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
@@ -219,7 +221,47 @@ struct StreamArgs {
     hide_secret: bool,
 }
 
+/// Exit code of an internal error: a bug in kaapana-chart (a panic), never
+/// a property of the input. 0 is success, 1 a chart or input that fails
+/// (or an upload that is rejected), 2 a usage error.
+const EXIT_INTERNAL: u8 = 3;
+
+/// Set (to anything) to make the command panic on purpose: the tests use it
+/// to check that a bug still ends with a one-line message and
+/// [`EXIT_INTERNAL`], not Rust's panic text and a backtrace hint.
+const PANIC_TEST_ENV: &str = "KAAPANA_CHART_CLI_PANIC_TEST";
+
 fn main() -> ExitCode {
+    // Users and backends read stderr: a bug must print one clear line, not
+    // "thread 'main' panicked at …, run with RUST_BACKTRACE=1".
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "Error: internal error in kaapana-chart (a bug, please report it with the input): {what}{at}"
+        );
+    }));
+    match std::panic::catch_unwind(run) {
+        Ok(code) => code,
+        Err(_) => ExitCode::from(EXIT_INTERNAL),
+    }
+}
+
+fn run() -> ExitCode {
+    if std::env::var_os(PANIC_TEST_ENV).is_some() {
+        #[allow(clippy::panic)]
+        {
+            panic!("{PANIC_TEST_ENV} is set");
+        }
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -176,3 +176,72 @@ fn seed_and_now_make_renders_reproducible() {
     assert_eq!(out.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// What a failing command must print: `Error: …` lines, never Rust's panic
+/// text or a backtrace hint.
+fn assert_clear_failure(what: &str, out: &Output) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+        "{what}: {err}"
+    );
+    if out.status.code() == Some(1) {
+        assert!(
+            err.starts_with("Error: ") || out.stdout.starts_with(b"rejected: "),
+            "{what}: {err}"
+        );
+    }
+}
+
+#[test]
+fn an_internal_error_is_one_line_and_exit_3() {
+    let out = run(bin()
+        .env("KAAPANA_CHART_CLI_PANIC_TEST", "1")
+        .arg("template")
+        .arg(fixtures().join("charts/alias-twice")));
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("Error: internal error in kaapana-chart"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"));
+    assert!(out.stdout.is_empty());
+}
+
+/// Every hostile archive of the loader and upload corpora, through the two
+/// commands a platform runs on uploads: `template` exits 0 or 1 and
+/// `check-upload` 0 (accepted) or 1 (rejected), each with a clear message.
+#[test]
+fn every_hostile_archive_ends_in_a_documented_exit_code() {
+    let mut archives = Vec::new();
+    for dir in ["loader/archives", "uploads/charts"] {
+        for entry in std::fs::read_dir(fixtures().join(dir)).expect("corpus folder") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_some_and(|e| e == "tgz") {
+                archives.push(path);
+            }
+        }
+    }
+    archives.sort();
+    assert!(archives.len() > 150, "{}", archives.len());
+    for path in &archives {
+        let what = path.display().to_string();
+        let out = run(bin().arg("template").arg(path));
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{what}: {:?}",
+            out.status
+        );
+        assert_clear_failure(&what, &out);
+
+        let out = run(bin().arg("check-upload").arg(path));
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{what}: {:?}",
+            out.status
+        );
+        assert_clear_failure(&what, &out);
+    }
+}
