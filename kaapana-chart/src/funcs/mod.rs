@@ -336,10 +336,23 @@ impl FuncError {
 
     /// Go's `err.Error()`.
     pub fn message(&self) -> String {
+        let mut out = String::new();
+        self.write_message(&mut out);
+        out
+    }
+
+    /// Appends Go's `err.Error()` to `out`. One buffer for the whole chain:
+    /// building each link's text from its inner link's would copy a chain
+    /// of `n` nested `tpl`/`include` errors `n` times (quadratic: seconds
+    /// and gigabytes at the call-depth limit).
+    pub(crate) fn write_message(&self, out: &mut String) {
         match &self.repr {
-            FuncErrorRepr::Plain(s) | FuncErrorRepr::Limit(s) => s.clone(),
-            FuncErrorRepr::Exec(e) => e.go_string(),
-            FuncErrorRepr::Wrapped(prefix, inner) => format!("{prefix}{}", inner.message()),
+            FuncErrorRepr::Plain(s) | FuncErrorRepr::Limit(s) => out.push_str(s),
+            FuncErrorRepr::Exec(e) => e.write_go(out),
+            FuncErrorRepr::Wrapped(prefix, inner) => {
+                out.push_str(prefix);
+                inner.write_message(out);
+            }
         }
     }
 }

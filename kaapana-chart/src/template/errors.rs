@@ -113,7 +113,7 @@ impl ExecError {
         out
     }
 
-    fn write_go(&self, out: &mut String) {
+    pub(crate) fn write_go(&self, out: &mut String) {
         match &self.frame {
             None => {
                 out.push_str("template: ");
@@ -136,7 +136,7 @@ impl ExecError {
                 out.push_str("error calling ");
                 out.push_str(func);
                 out.push_str(": ");
-                out.push_str(&err.message());
+                err.write_message(out);
             }
         }
     }
@@ -258,8 +258,43 @@ pub(crate) fn helm_err_payload(s: &str) -> Option<&str> {
     Some(&s[begin..begin + end])
 }
 
+/// `text` if it is at most `max` bytes long; otherwise its first and last
+/// `max / 2` bytes (at character boundaries) around a note of how much was
+/// left out.
+pub(crate) fn elide_middle(text: String, max: usize) -> String {
+    if text.len() <= max {
+        return text;
+    }
+    let mut head = max / 2;
+    while !text.is_char_boundary(head) {
+        head -= 1;
+    }
+    let mut tail = text.len() - max / 2;
+    while !text.is_char_boundary(tail) {
+        tail += 1;
+    }
+    format!(
+        "{} … [{} bytes elided] … {}",
+        &text[..head],
+        tail - head,
+        &text[tail..]
+    )
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn elide_middle_on_both_sides_of_the_limit() {
+        use super::elide_middle;
+        let at = "é".repeat(8);
+        assert_eq!(elide_middle(at.clone(), 16), at);
+        let over = format!("{at}x");
+        let short = elide_middle(over, 16);
+        assert_eq!(short, "éééé … [2 bytes elided] … éééx");
+        // Odd cuts move to character boundaries, never into one.
+        assert_eq!(elide_middle("aéééé".into(), 4), "a … [6 bytes elided] … é");
+    }
+
     use super::helm_err_payload;
 
     #[test]

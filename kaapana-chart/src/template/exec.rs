@@ -13,10 +13,10 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::funcs::{FuncError, Function, Functions};
-use crate::limits::{Limits, MAX_INCLUDE_DEPTH_PER_NAME};
+use crate::limits::{Limits, MAX_INCLUDE_DEPTH_PER_NAME, MAX_LIMIT_MESSAGE};
 use crate::template::ast::*;
 use crate::template::builtins::{self, Builtin};
-use crate::template::errors::{quote, ExecError, ExecMsg, Frame};
+use crate::template::errors::{elide_middle, quote, ExecError, ExecMsg, Frame};
 use crate::template::fmt as gofmt;
 use crate::template::parser::{parse_file, ParseConfig};
 use crate::value::{ElemType, GoKind, GoType, Value};
@@ -1410,7 +1410,7 @@ impl<'a, 'o> State<'a, 'o> {
             Err(err) => {
                 self.at(site.0, site.1);
                 if err.is_limit() {
-                    let msg = err.message();
+                    let msg = elide_middle(err.message(), MAX_LIMIT_MESSAGE);
                     return Err(self.errorf(msg).limit());
                 }
                 Err(self.error(ExecMsg::Call {
