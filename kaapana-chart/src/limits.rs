@@ -86,6 +86,17 @@ pub const MAX_REGEX_CACHE: usize = 64;
 /// [`MAX_YAML_DEPTH`] anyway.
 pub const MAX_SCHEMA_VALUE_DEPTH: usize = 1_000;
 
+/// RSA and DSA keys one render may generate (`genPrivateKey "rsa"` or
+/// `"dsa"`, and the RSA key `genCA`, `genSelfSignedCert` and
+/// `genSignedCert` make for themselves).
+///
+/// Fuel counts one step for such a call, but each costs 0.1 to 2 seconds of
+/// CPU (an RSA-4096 key about 2 s, DSA parameters more), so a loop over
+/// them would run for hours within its fuel. Real charts generate a
+/// handful (a CA and a certificate per service); ECDSA and Ed25519 keys
+/// take microseconds and are not counted. Helm has no such limit.
+pub const MAX_KEY_GENERATIONS: usize = 32;
+
 /// The limits of one engine. `Limits::default()` is strict enough for
 /// untrusted charts and generous enough for every real one.
 ///
@@ -105,6 +116,8 @@ pub struct Limits {
     pub max_call_depth: usize,
     /// Deepest control-structure nesting at parse time.
     pub max_nesting_depth: usize,
+    /// RSA and DSA keys one render may generate ([`MAX_KEY_GENERATIONS`]).
+    pub max_key_generations: usize,
 }
 
 impl Default for Limits {
@@ -114,6 +127,7 @@ impl Default for Limits {
             max_output: DEFAULT_MAX_OUTPUT,
             max_call_depth: MAX_CALL_DEPTH,
             max_nesting_depth: MAX_NESTING_DEPTH,
+            max_key_generations: MAX_KEY_GENERATIONS,
         }
     }
 }

@@ -490,3 +490,46 @@ mod keys {
         ));
     }
 }
+
+/// Slow key generations (RSA, DSA) are counted per render: exactly the
+/// limit may be generated, one more stops the render; ECDSA and Ed25519
+/// keys are not counted, and keys passed in (`…WithKey`) cost nothing.
+#[test]
+fn key_generations_stop_at_the_limit() {
+    let with_max = |max: usize, src: &str| {
+        let options = kaapana_chart::Options {
+            limits: kaapana_chart::Limits {
+                max_key_generations: max,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let mut set = TemplateSet::with_functions(options, Arc::new(Functions::helm()));
+        set.add("t", src).unwrap();
+        set.execute("t", &Value::Nil)
+    };
+    let two = r#"{{ $ca := genCA "a" 1 }}{{ $c := genSignedCert "b" nil nil 1 $ca }}ok"#;
+    assert_eq!(with_max(2, two).unwrap(), "ok");
+    let e = with_max(1, two).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::LimitExceeded);
+    assert!(e.to_string().contains("at most 1 RSA or DSA keys"), "{e}");
+    assert_eq!(
+        kaapana_chart::Limits::default().max_key_generations,
+        kaapana_chart::limits::MAX_KEY_GENERATIONS
+    );
+
+    let cheap =
+        r#"{{ genPrivateKey "ecdsa" | len | lt 0 }} {{ genPrivateKey "ed25519" | len | lt 0 }}"#;
+    assert_eq!(with_max(0, cheap).unwrap(), "true true");
+    for src in [
+        r#"{{ genPrivateKey "rsa" }}"#,
+        r#"{{ genPrivateKey "" }}"#,
+        r#"{{ genPrivateKey "dsa" }}"#,
+        r#"{{ genSelfSignedCert "x" nil nil 1 }}"#,
+    ] {
+        let e = with_max(0, src).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::LimitExceeded, "{src}");
+    }
+    let key = r#"{{ $k := genPrivateKey "ecdsa" }}{{ $ca := genCAWithKey "a" 1 $k }}{{ (genSelfSignedCertWithKey "x" nil nil 1 $k).Cert | len | lt 0 }}"#;
+    assert_eq!(with_max(0, key).unwrap(), "true");
+}

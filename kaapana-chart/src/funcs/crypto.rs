@@ -170,8 +170,11 @@ pub(crate) fn register(f: &mut Functions, clock: Clock, entropy: &Entropy) {
         |_, a| decrypt_aes(str_arg(a, 0), str_arg(a, 1)).map(Value::from),
     );
     let rng = entropy.clone();
-    f.register("genPrivateKey", Signature::fixed(&[S]), move |_, a| {
+    f.register("genPrivateKey", Signature::fixed(&[S]), move |cx, a| {
         let mut rng = rng.clone();
+        if matches!(str_arg(a, 0), "" | "rsa" | "dsa") {
+            cx.charge_key_generation()?;
+        }
         let key = match str_arg(a, 0) {
             "" | "rsa" => PrivKey::rsa(&mut rng, RSA_KEY_BITS),
             "ecdsa" => Ok(PrivKey::Ec(p256::SecretKey::random(&mut rng))),
@@ -207,7 +210,8 @@ pub(crate) fn register(f: &mut Functions, clock: Clock, entropy: &Entropy) {
     f.register(
         "genCA",
         Signature::fixed(&[S, INT]).with_error(),
-        move |_, a| {
+        move |cx, a| {
+            cx.charge_key_generation()?;
             let key = g.rsa_key()?;
             g.ca(str_arg(a, 0), int_arg(a, 1), key)
         },
@@ -225,7 +229,8 @@ pub(crate) fn register(f: &mut Functions, clock: Clock, entropy: &Entropy) {
     f.register(
         "genSelfSignedCert",
         Signature::fixed(&[S, LIST, LIST, INT]).with_error(),
-        move |_, a| {
+        move |cx, a| {
+            cx.charge_key_generation()?;
             let key = g.rsa_key()?;
             g.self_signed(a, key)
         },
@@ -243,7 +248,8 @@ pub(crate) fn register(f: &mut Functions, clock: Clock, entropy: &Entropy) {
     f.register(
         "genSignedCert",
         Signature::fixed(&[S, LIST, LIST, INT, CERT]).with_error(),
-        move |_, a| {
+        move |cx, a| {
+            cx.charge_key_generation()?;
             let key = g.rsa_key()?;
             g.signed(a, key)
         },

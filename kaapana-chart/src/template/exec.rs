@@ -217,6 +217,7 @@ pub(crate) struct Shared {
     depth: usize,
     include_counts: HashMap<Arc<str>, usize>,
     buffers: ArgBuffers,
+    key_generations: usize,
 }
 
 impl Shared {
@@ -228,6 +229,7 @@ impl Shared {
             depth: 0,
             include_counts: HashMap::new(),
             buffers: ArgBuffers::default(),
+            key_generations: 0,
         }
     }
 }
@@ -515,6 +517,20 @@ impl CallContext<'_, '_, '_> {
                 "output limit of {max} bytes exceeded"
             )));
         }
+        Ok(())
+    }
+
+    /// Counts one slow key generation (RSA or DSA) against the render's
+    /// [`Limits::max_key_generations`]; called before generating.
+    pub fn charge_key_generation(&mut self) -> Result<(), FuncError> {
+        let shared = &mut *self.state.shared;
+        let max = shared.limits.max_key_generations;
+        if shared.key_generations >= max {
+            return Err(FuncError::limit(format!(
+                "key generation limit exceeded: a render may generate at most {max} RSA or DSA keys"
+            )));
+        }
+        shared.key_generations += 1;
         Ok(())
     }
 }
