@@ -41,6 +41,11 @@ const CHILD_TIME: Duration = Duration::from_secs(120);
 
 const CHILD_ENV: &str = "KAAPANA_HARDENING_CHILD";
 
+/// Whether this process is a case's child.
+pub fn is_child() -> bool {
+    std::env::var_os(CHILD_ENV).is_some()
+}
+
 /// Runs `f` as the case `name` (the test function's own name): in the
 /// parent, spawns the child and checks it; in the child, runs `f` on a
 /// 2 MiB stack and checks the clock.
@@ -89,7 +94,10 @@ pub fn case(name: &str, f: impl FnOnce() + Send + 'static) {
         status.success(),
         "case {name} failed in its child ({status}):\n{out}\n{err}"
     );
-    if let Some(line) = err.lines().find(|l| l.starts_with("case ")) {
+    for line in err
+        .lines()
+        .filter(|l| l.starts_with("case ") || l.starts_with("memory "))
+    {
         eprintln!("{line}");
     }
     assert!(

@@ -13,6 +13,7 @@ mod build;
 #[path = "../common/mod.rs"]
 mod common;
 mod harness;
+mod memory;
 
 use build::*;
 use harness::*;
@@ -760,3 +761,33 @@ case!(e61_parse_and_exec_errors_with_position, {
 fn js(v: &Value) -> String {
     kaapana_chart::to_json(v, kaapana_chart::JsonStyle::Compact).unwrap()
 }
+
+/// Peak memory: one child per chart (`memory.rs`), so that each high-water
+/// mark is its own render's. The parent writes the chart first.
+macro_rules! memory_case {
+    ($name:ident, $chart:literal, $write:path) => {
+        #[test]
+        fn $name() {
+            if !harness::is_child() {
+                $write();
+            }
+            harness::case(stringify!($name), || memory::check($chart));
+        }
+    };
+}
+
+memory_case!(
+    m01_memory_values_heavy,
+    "values-heavy",
+    memory::write_values_heavy
+);
+memory_case!(
+    m02_memory_template_heavy,
+    "template-heavy",
+    memory::write_template_heavy
+);
+memory_case!(
+    m03_memory_output_heavy,
+    "output-heavy",
+    memory::write_output_heavy
+);
