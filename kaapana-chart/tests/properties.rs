@@ -263,7 +263,125 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(config(150))]
+
+    /// Sprig's `merge` and `mergeOverwrite` (mergo, without and with
+    /// override) are associative where Helm's are: when every key holds the
+    /// same kind of value in each map (a map in one and a scalar in another
+    /// is where mergo's order shows, so that is not generated here).
+    #[test]
+    fn merge_is_associative_for_same_shaped_maps(a in shaped(), b in shaped(), c in shaped()) {
+        let values = Value::from_iter([
+            ("a".to_owned(), a),
+            ("b".to_owned(), b),
+            ("c".to_owned(), c),
+        ]);
+        for f in ["merge", "mergeOverwrite"] {
+            let left = render(
+                &format!("{{{{ {f} (deepCopy .Values.a) (deepCopy .Values.b) (deepCopy .Values.c) | toJson }}}}"),
+                values.clone(),
+            );
+            let right = render(
+                &format!("{{{{ {f} (deepCopy .Values.a) ({f} (deepCopy .Values.b) (deepCopy .Values.c)) | toJson }}}}"),
+                values.clone(),
+            );
+            prop_assert_eq!(left, right, "{}", f);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(config(64))]
+
+    /// An archive loads only within the loader's budgets: what loads has no
+    /// file over the per-file limit and no more bytes than the total limit;
+    /// an archive over them fails with a size rule (the total limit also
+    /// bounds the decompressed tar stream, headers included); one within
+    /// both loads.
+    #[test]
+    fn archive_loading_stays_within_budgets(sizes in prop::collection::vec(0usize..1200, 1..6)) {
+        let opts = loader::LoadOptions {
+            max_file_size: 1000,
+            max_decompressed_size: 6000,
+            ..loader::LoadOptions::default()
+        };
+        let mut tar = Vec::new();
+        let mut b = tar::Builder::new(&mut tar);
+        let chart_yaml = b"apiVersion: v2\nname: c\nversion: 0.1.0\n";
+        add(&mut b, "c/Chart.yaml", chart_yaml);
+        for (i, n) in sizes.iter().enumerate() {
+            add(&mut b, &format!("c/files/f{i}"), "x".repeat(*n).as_bytes());
+        }
+        drop(b.into_inner());
+        let total = chart_yaml.len() + sizes.iter().sum::<usize>();
+        let over_content = sizes.iter().any(|&n| n as u64 > opts.max_file_size)
+            || total as u64 > opts.max_decompressed_size;
+        let over_stream = tar.len() as u64 > opts.max_decompressed_size;
+        match loader::load_archive_with(&gz(&tar), &opts) {
+            Ok(chart) => {
+                prop_assert!(!over_content, "{:?} loaded", sizes);
+                let loaded: u64 = chart.raw.iter().map(|f| f.data.len() as u64).sum();
+                prop_assert!(loaded <= opts.max_decompressed_size);
+                prop_assert!(chart.raw.iter().all(|f| f.data.len() as u64 <= opts.max_file_size));
+            }
+            Err(e) => {
+                let rule = loader::Violation::of(&e).map(loader::Violation::rule);
+                prop_assert!(over_content || over_stream, "{:?}: {:#}", sizes, e);
+                prop_assert!(
+                    matches!(rule, Some(loader::Rule::FileSize | loader::Rule::ChartSize)),
+                    "{:?}: {:#}", sizes, e
+                );
+            }
+        }
+    }
+}
+
 // ------------------------------------------------------------- helpers
+
+/// Maps whose keys fix their value's kind: `m…` keys hold maps, `l…` keys
+/// lists, the others scalars (empty ones included, which mergo treats as
+/// missing).
+fn shaped() -> impl Strategy<Value = Value> {
+    let scalar = || {
+        prop_oneof![
+            Just(Value::Nil),
+            any::<bool>().prop_map(Value::Bool),
+            (-3i32..3).prop_map(|n| Value::Float(f64::from(n))),
+            prop_oneof![Just(""), Just("x"), Just("y")].prop_map(Value::from),
+        ]
+    };
+    let leafy = prop::collection::btree_map(
+        prop_oneof![Just("s1"), Just("s2"), Just("s3")].prop_map(str::to_owned),
+        scalar(),
+        0..3,
+    )
+    .prop_map(map_of);
+    let level = |inner: BoxedStrategy<Value>| {
+        (
+            prop::collection::btree_map(
+                prop_oneof![Just("s1"), Just("s2")].prop_map(str::to_owned),
+                scalar(),
+                0..3,
+            ),
+            prop::collection::btree_map(
+                prop_oneof![Just("m1"), Just("m2")].prop_map(str::to_owned),
+                inner,
+                0..3,
+            ),
+            prop::option::of(prop::collection::vec(scalar(), 0..3)),
+        )
+            .prop_map(|(mut s, m, l)| {
+                s.extend(m);
+                if let Some(l) = l {
+                    s.insert("l1".to_owned(), Value::list(l));
+                }
+                map_of(s)
+            })
+            .boxed()
+    };
+    level(level(leafy.boxed()))
+}
 
 fn has_trailing_newline(v: &Value) -> bool {
     match v {
