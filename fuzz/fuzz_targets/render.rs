@@ -25,10 +25,11 @@ fn limits() -> Limits {
         fuel: Some(100_000),
         max_output: 1 << 20,
         max_call_depth: 200,
-        // An RSA key costs seconds under the sanitizer, and libFuzzer
-        // reports a slow input as a hang: the key functions stop at their
-        // limit here (tests/random_crypto.rs covers them).
-        max_key_generations: 0,
+        // Slow crypto (RSA keys, bcrypt, scrypt) costs seconds under the
+        // sanitizer, and libFuzzer reports a slow input as a hang: those
+        // functions stop at their limit here (tests/random_crypto.rs
+        // covers them).
+        max_slow_crypto: 0,
         ..Limits::default()
     }
 }

@@ -66,8 +66,8 @@ fuzz_target!(|data: &[u8]| {
         limits: Limits {
             fuel: Some(200_000),
             max_output: 1 << 20,
-            // RSA keys cost seconds under the sanitizer (see render.rs).
-            max_key_generations: 0,
+            // Slow crypto costs seconds under the sanitizer (see render.rs).
+            max_slow_crypto: 0,
             ..Limits::default()
         },
         max_check_time: Duration::from_secs(5),

@@ -86,16 +86,18 @@ pub const MAX_REGEX_CACHE: usize = 64;
 /// [`MAX_YAML_DEPTH`] anyway.
 pub const MAX_SCHEMA_VALUE_DEPTH: usize = 1_000;
 
-/// RSA and DSA keys one render may generate (`genPrivateKey "rsa"` or
-/// `"dsa"`, and the RSA key `genCA`, `genSelfSignedCert` and
-/// `genSignedCert` make for themselves).
+/// Calls of Sprig's deliberately slow crypto one render may make: RSA and
+/// DSA key generation (`genPrivateKey "rsa"` or `"dsa"`, and the RSA key
+/// `genCA`, `genSelfSignedCert` and `genSignedCert` make for themselves),
+/// bcrypt (`bcrypt`, `htpasswd`) and scrypt (`derivePassword`).
 ///
-/// Fuel counts one step for such a call, but each costs 0.1 to 2 seconds of
-/// CPU (an RSA-4096 key about 2 s, DSA parameters more), so a loop over
-/// them would run for hours within its fuel. Real charts generate a
-/// handful (a CA and a certificate per service); ECDSA and Ed25519 keys
-/// take microseconds and are not counted. Helm has no such limit.
-pub const MAX_KEY_GENERATIONS: usize = 32;
+/// Fuel counts one step for such a call, but each costs 50 ms to 2 s of CPU
+/// (bcrypt at cost 10 about 50 ms, scrypt with N=32768 about 100 ms and
+/// 64 MiB, an RSA-4096 key about 2 s), so a loop over them would run for
+/// hours within its fuel. Real charts make a handful of such calls (a CA
+/// and a certificate per service, a few htpasswd users); ECDSA and Ed25519
+/// keys take microseconds and are not counted. Helm has no such limit.
+pub const MAX_SLOW_CRYPTO: usize = 32;
 
 /// The limits of one engine. `Limits::default()` is strict enough for
 /// untrusted charts and generous enough for every real one.
@@ -116,8 +118,9 @@ pub struct Limits {
     pub max_call_depth: usize,
     /// Deepest control-structure nesting at parse time.
     pub max_nesting_depth: usize,
-    /// RSA and DSA keys one render may generate ([`MAX_KEY_GENERATIONS`]).
-    pub max_key_generations: usize,
+    /// Slow crypto calls (RSA/DSA keys, bcrypt, scrypt) one render may
+    /// make ([`MAX_SLOW_CRYPTO`]).
+    pub max_slow_crypto: usize,
 }
 
 impl Default for Limits {
@@ -127,7 +130,7 @@ impl Default for Limits {
             max_output: DEFAULT_MAX_OUTPUT,
             max_call_depth: MAX_CALL_DEPTH,
             max_nesting_depth: MAX_NESTING_DEPTH,
-            max_key_generations: MAX_KEY_GENERATIONS,
+            max_slow_crypto: MAX_SLOW_CRYPTO,
         }
     }
 }

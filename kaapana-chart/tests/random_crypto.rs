@@ -491,15 +491,16 @@ mod keys {
     }
 }
 
-/// Slow key generations (RSA, DSA) are counted per render: exactly the
-/// limit may be generated, one more stops the render; ECDSA and Ed25519
-/// keys are not counted, and keys passed in (`…WithKey`) cost nothing.
+/// Slow crypto calls (RSA and DSA keys, bcrypt, scrypt) are counted per
+/// render: exactly the limit may be made, one more stops the render; ECDSA
+/// and Ed25519 keys are not counted, and keys passed in (`…WithKey`) cost
+/// nothing.
 #[test]
-fn key_generations_stop_at_the_limit() {
+fn slow_crypto_stop_at_the_limit() {
     let with_max = |max: usize, src: &str| {
         let options = kaapana_chart::Options {
             limits: kaapana_chart::Limits {
-                max_key_generations: max,
+                max_slow_crypto: max,
                 ..Default::default()
             },
             ..Default::default()
@@ -513,9 +514,15 @@ fn key_generations_stop_at_the_limit() {
     let e = with_max(1, two).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::LimitExceeded);
     assert!(e.to_string().contains("at most 1 RSA or DSA keys"), "{e}");
+    let hashes = r#"{{ $a := bcrypt "p" }}{{ $b := htpasswd "u" "p" }}{{ $c := derivePassword 1 "long" "p" "u" "s" }}ok"#;
+    assert_eq!(with_max(3, hashes).unwrap(), "ok");
     assert_eq!(
-        kaapana_chart::Limits::default().max_key_generations,
-        kaapana_chart::limits::MAX_KEY_GENERATIONS
+        with_max(2, hashes).unwrap_err().kind(),
+        ErrorKind::LimitExceeded
+    );
+    assert_eq!(
+        kaapana_chart::Limits::default().max_slow_crypto,
+        kaapana_chart::limits::MAX_SLOW_CRYPTO
     );
 
     let cheap =
@@ -526,6 +533,9 @@ fn key_generations_stop_at_the_limit() {
         r#"{{ genPrivateKey "" }}"#,
         r#"{{ genPrivateKey "dsa" }}"#,
         r#"{{ genSelfSignedCert "x" nil nil 1 }}"#,
+        r#"{{ bcrypt "p" }}"#,
+        r#"{{ htpasswd "u" "p" }}"#,
+        r#"{{ derivePassword 1 "long" "p" "u" "s" }}"#,
     ] {
         let e = with_max(0, src).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::LimitExceeded, "{src}");

@@ -119,22 +119,25 @@ const OID_CLIENT_AUTH: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.3.2");
 
 pub(crate) fn register(f: &mut Functions, clock: Clock, entropy: &Entropy) {
     let rng = entropy.clone();
-    f.register("bcrypt", Signature::fixed(&[S]), move |_, a| {
+    f.register("bcrypt", Signature::fixed(&[S]), move |cx, a| {
+        cx.charge_slow_crypto()?;
         Ok(Value::from(bcrypt(&mut rng.clone(), str_arg(a, 0))))
     });
     let rng = entropy.clone();
-    f.register("htpasswd", Signature::fixed(&[S, S]), move |_, a| {
+    f.register("htpasswd", Signature::fixed(&[S, S]), move |cx, a| {
         let user = str_arg(a, 0);
         if user.contains(':') {
             return Ok(Value::from(format!("invalid username: {user}")));
         }
+        cx.charge_slow_crypto()?;
         let hash = bcrypt(&mut rng.clone(), str_arg(a, 1));
         Ok(Value::from(format!("{user}:{hash}")))
     });
     f.register(
         "derivePassword",
         Signature::fixed(&[GoType::Uint32, S, S, S, S]),
-        |_, a| {
+        |cx, a| {
+            cx.charge_slow_crypto()?;
             let counter = match a.first() {
                 Some(Value::Int64(n)) => *n as u32,
                 _ => 0,
@@ -173,7 +176,7 @@ pub(crate) fn register(f: &mut Functions, clock: Clock, entropy: &Entropy) {
     f.register("genPrivateKey", Signature::fixed(&[S]), move |cx, a| {
         let mut rng = rng.clone();
         if matches!(str_arg(a, 0), "" | "rsa" | "dsa") {
-            cx.charge_key_generation()?;
+            cx.charge_slow_crypto()?;
         }
         let key = match str_arg(a, 0) {
             "" | "rsa" => PrivKey::rsa(&mut rng, RSA_KEY_BITS),
@@ -211,7 +214,7 @@ pub(crate) fn register(f: &mut Functions, clock: Clock, entropy: &Entropy) {
         "genCA",
         Signature::fixed(&[S, INT]).with_error(),
         move |cx, a| {
-            cx.charge_key_generation()?;
+            cx.charge_slow_crypto()?;
             let key = g.rsa_key()?;
             g.ca(str_arg(a, 0), int_arg(a, 1), key)
         },
@@ -230,7 +233,7 @@ pub(crate) fn register(f: &mut Functions, clock: Clock, entropy: &Entropy) {
         "genSelfSignedCert",
         Signature::fixed(&[S, LIST, LIST, INT]).with_error(),
         move |cx, a| {
-            cx.charge_key_generation()?;
+            cx.charge_slow_crypto()?;
             let key = g.rsa_key()?;
             g.self_signed(a, key)
         },
@@ -249,7 +252,7 @@ pub(crate) fn register(f: &mut Functions, clock: Clock, entropy: &Entropy) {
         "genSignedCert",
         Signature::fixed(&[S, LIST, LIST, INT, CERT]).with_error(),
         move |cx, a| {
-            cx.charge_key_generation()?;
+            cx.charge_slow_crypto()?;
             let key = g.rsa_key()?;
             g.signed(a, key)
         },

@@ -217,7 +217,7 @@ pub(crate) struct Shared {
     depth: usize,
     include_counts: HashMap<Arc<str>, usize>,
     buffers: ArgBuffers,
-    key_generations: usize,
+    slow_crypto: usize,
 }
 
 impl Shared {
@@ -229,7 +229,7 @@ impl Shared {
             depth: 0,
             include_counts: HashMap::new(),
             buffers: ArgBuffers::default(),
-            key_generations: 0,
+            slow_crypto: 0,
         }
     }
 }
@@ -520,17 +520,18 @@ impl CallContext<'_, '_, '_> {
         Ok(())
     }
 
-    /// Counts one slow key generation (RSA or DSA) against the render's
-    /// [`Limits::max_key_generations`]; called before generating.
-    pub fn charge_key_generation(&mut self) -> Result<(), FuncError> {
+    /// Counts one slow crypto call (an RSA or DSA key, bcrypt, scrypt)
+    /// against the render's [`Limits::max_slow_crypto`]; called before the
+    /// work.
+    pub fn charge_slow_crypto(&mut self) -> Result<(), FuncError> {
         let shared = &mut *self.state.shared;
-        let max = shared.limits.max_key_generations;
-        if shared.key_generations >= max {
+        let max = shared.limits.max_slow_crypto;
+        if shared.slow_crypto >= max {
             return Err(FuncError::limit(format!(
-                "key generation limit exceeded: a render may generate at most {max} RSA or DSA keys"
+                "slow crypto limit exceeded: a render may generate at most {max} RSA or DSA keys or bcrypt or scrypt hashes"
             )));
         }
-        shared.key_generations += 1;
+        shared.slow_crypto += 1;
         Ok(())
     }
 }
