@@ -32,6 +32,13 @@
 //! assert_eq!(kc_engine_free(engine), kc_result::KC_RESULT_INVALID_HANDLE);
 //! ```
 
+// Every export sits behind catch_unwind, but a panic is still a bug here:
+// no unwrap, expect or panic outside tests, as in the library.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
 use std::ffi::c_char;
 
 mod args;
