@@ -35,7 +35,7 @@ mod tree;
     name = "kaapana-chart",
     version,
     about = "A pure-Rust Helm chart engine: renders charts byte for byte as Helm 4.2 does",
-    after_help = "Exit codes: 0 success, 1 the chart could not be loaded or rendered, 2 usage error."
+    after_help = "Exit codes: 0 success, 1 the chart could not be loaded or rendered (or an upload was rejected), 2 usage error, 3 internal error (a bug; please report it)."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -96,7 +96,8 @@ enum Command {
         case: String,
     },
     /// Check an uploaded chart archive as Kaapana should before installing
-    /// it: exit 0 accepted, 1 rejected (with a report), 2 usage error.
+    /// it: exit 0 accepted, 1 rejected (with a report), 2 usage error, 3
+    /// internal error.
     CheckUpload(check_upload::CheckUploadArgs),
     /// Print the chart tree Kaapana's build assembles from a source tree
     /// (charts found by the name in their Chart.yaml, dependencies resolved
