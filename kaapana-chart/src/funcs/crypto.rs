@@ -83,7 +83,7 @@ use x509_cert::{Certificate as X509, TbsCertificate};
 use super::dates::Clock;
 use super::encoding::{base64_decode, base64_encode, bytes_to_string};
 use super::random::Entropy;
-use super::{str_arg, FuncError, Functions};
+use super::{str_arg, CallContext, FuncError, Functions};
 use crate::template::fmt::{go_quote, sprint};
 use crate::value::{GoKind, GoType, Object, Signature, Value};
 
@@ -175,11 +175,11 @@ pub(crate) fn register(f: &mut Functions, clock: Clock, entropy: &Entropy) {
     let rng = entropy.clone();
     f.register("genPrivateKey", Signature::fixed(&[S]), move |cx, a| {
         let mut rng = rng.clone();
-        if matches!(str_arg(a, 0), "" | "rsa" | "dsa") {
-            cx.charge_slow_crypto()?;
-        }
         let key = match str_arg(a, 0) {
-            "" | "rsa" => PrivKey::rsa(&mut rng, RSA_KEY_BITS),
+            "" | "rsa" => {
+                cx.charge_slow_crypto()?;
+                PrivKey::rsa(&mut rng, RSA_KEY_BITS)
+            }
             "ecdsa" => Ok(PrivKey::Ec(p256::SecretKey::random(&mut rng))),
             "ed25519" => {
                 let mut seed = [0u8; 32];
@@ -187,6 +187,7 @@ pub(crate) fn register(f: &mut Functions, clock: Clock, entropy: &Entropy) {
                 Ok(PrivKey::Ed(seed))
             }
             "dsa" => {
+                cx.charge_slow_crypto()?;
                 let params = dsa::Components::generate(&mut rng, dsa::KeySize::DSA_2048_256);
                 Ok(PrivKey::Dsa(Box::new(dsa::SigningKey::generate(
                     &mut rng, params,
@@ -214,8 +215,7 @@ pub(crate) fn register(f: &mut Functions, clock: Clock, entropy: &Entropy) {
         "genCA",
         Signature::fixed(&[S, INT]).with_error(),
         move |cx, a| {
-            cx.charge_slow_crypto()?;
-            let key = g.rsa_key()?;
+            let key = g.rsa_key(cx)?;
             g.ca(str_arg(a, 0), int_arg(a, 1), key)
         },
     );
@@ -233,8 +233,7 @@ pub(crate) fn register(f: &mut Functions, clock: Clock, entropy: &Entropy) {
         "genSelfSignedCert",
         Signature::fixed(&[S, LIST, LIST, INT]).with_error(),
         move |cx, a| {
-            cx.charge_slow_crypto()?;
-            let key = g.rsa_key()?;
+            let key = g.rsa_key(cx)?;
             g.self_signed(a, key)
         },
     );
@@ -252,8 +251,7 @@ pub(crate) fn register(f: &mut Functions, clock: Clock, entropy: &Entropy) {
         "genSignedCert",
         Signature::fixed(&[S, LIST, LIST, INT, CERT]).with_error(),
         move |cx, a| {
-            cx.charge_slow_crypto()?;
-            let key = g.rsa_key()?;
+            let key = g.rsa_key(cx)?;
             g.signed(a, key)
         },
     );
@@ -902,8 +900,10 @@ struct CertGen {
 
 impl CertGen {
     /// The RSA key Sprig generates for `genCA`, `genSelfSignedCert` and
-    /// `genSignedCert` when no key is given.
-    fn rsa_key(&self) -> Result<PrivKey, FuncError> {
+    /// `genSignedCert` when no key is given, counted against the render's
+    /// slow-crypto budget.
+    fn rsa_key(&self, cx: &mut CallContext<'_, '_, '_>) -> Result<PrivKey, FuncError> {
+        cx.charge_slow_crypto()?;
         PrivKey::rsa(&mut self.rng.clone(), RSA_CERT_KEY_BITS)
             .map_err(|e| FuncError::new(format!("error generating rsa key: {e}")))
     }

@@ -50,7 +50,7 @@ pub fn is_child() -> bool {
 /// parent, spawns the child and checks it; in the child, runs `f` on a
 /// 2 MiB stack and checks the clock.
 pub fn case(name: &str, f: impl FnOnce() + Send + 'static) {
-    if std::env::var_os(CHILD_ENV).is_some() {
+    if is_child() {
         let start = Instant::now();
         let cpu_before = cpu_time();
         crate::common::on_small_stack_within(CASE_TIME, f);
