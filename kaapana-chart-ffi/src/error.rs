@@ -202,6 +202,17 @@ fn with_last_error<T>(f: impl FnOnce(&LastError) -> T) -> Option<T> {
         .flatten()
 }
 
+/// A position of the last error (`line` or `column`) as C gets it: -1 when
+/// unknown, when the last call succeeded, or if it does not fit an `i64`.
+fn last_error_position(pick: fn(&LastError) -> Option<usize>) -> i64 {
+    boundary_value(-1, || {
+        with_last_error(pick)
+            .flatten()
+            .and_then(|n| i64::try_from(n).ok())
+            .unwrap_or(-1)
+    })
+}
+
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     let what = payload
         .downcast_ref::<&str>()
@@ -298,24 +309,14 @@ pub extern "C" fn kc_last_error_file() -> *const c_char {
 /// unknown (or if the last call succeeded).
 #[no_mangle]
 pub extern "C" fn kc_last_error_line() -> i64 {
-    boundary_value(-1, || {
-        with_last_error(|e| e.line)
-            .flatten()
-            .and_then(|l| i64::try_from(l).ok())
-            .unwrap_or(-1)
-    })
+    last_error_position(|e| e.line)
 }
 
 /// The 0-based byte column of the last error in its line (as Go counts
 /// it), or -1 if unknown (or if the last call succeeded).
 #[no_mangle]
 pub extern "C" fn kc_last_error_column() -> i64 {
-    boundary_value(-1, || {
-        with_last_error(|e| e.column)
-            .flatten()
-            .and_then(|c| i64::try_from(c).ok())
-            .unwrap_or(-1)
-    })
+    last_error_position(|e| e.column)
 }
 
 /// A short, stable, lower-case name of a result code (`"ok"`,

@@ -60,6 +60,23 @@ static void add_values_file(kc_render_options *opts, const char *rel) {
     }
 }
 
+/* The sprig-webapp options of the expected `webapp.template` stream (the
+ * same flags the golden was produced with): the dev values file, every
+ * --set kind, release name and namespace. */
+static kc_render_options *webapp_options(void) {
+    kc_render_options *opts = NULL;
+    CHECK_OK(kc_render_options_new(&opts));
+    add_values_file(opts, "fixtures/charts/sprig-webapp/values-dev.yaml");
+    CHECK_OK(kc_render_options_add_set(opts, KC_SET_KIND_SET, "replicaCount=5,redis.enabled=true"));
+    CHECK_OK(kc_render_options_add_set(opts, KC_SET_KIND_SET_STRING, "image.tag=1.2.3"));
+    CHECK_OK(kc_render_options_add_set(opts, KC_SET_KIND_SET_JSON,
+                                       "resources={\"limits\":{\"cpu\":\"1\"}}"));
+    CHECK_OK(kc_render_options_add_set(opts, KC_SET_KIND_SET_LITERAL, "podLabels.tier=a,b"));
+    CHECK_OK(kc_render_options_set_release_name(opts, "web"));
+    CHECK_OK(kc_render_options_set_namespace(opts, "prod"));
+    return opts;
+}
+
 typedef kc_result (*render_fn)(const kc_engine *, const kc_chart *,
                                const kc_render_options *, char **, size_t *);
 
@@ -118,16 +135,7 @@ static void test_same_as_cli(void) {
 
     /* sprig-webapp: values file, every --set kind, release settings. */
     kc_chart *web = load("fixtures/charts/sprig-webapp");
-    kc_render_options *opts = NULL;
-    CHECK_OK(kc_render_options_new(&opts));
-    add_values_file(opts, "fixtures/charts/sprig-webapp/values-dev.yaml");
-    CHECK_OK(kc_render_options_add_set(opts, KC_SET_KIND_SET, "replicaCount=5,redis.enabled=true"));
-    CHECK_OK(kc_render_options_add_set(opts, KC_SET_KIND_SET_STRING, "image.tag=1.2.3"));
-    CHECK_OK(kc_render_options_add_set(opts, KC_SET_KIND_SET_JSON,
-                                       "resources={\"limits\":{\"cpu\":\"1\"}}"));
-    CHECK_OK(kc_render_options_add_set(opts, KC_SET_KIND_SET_LITERAL, "podLabels.tier=a,b"));
-    CHECK_OK(kc_render_options_set_release_name(opts, "web"));
-    CHECK_OK(kc_render_options_set_namespace(opts, "prod"));
+    kc_render_options *opts = webapp_options();
     check_render("webapp.template", kc_render_template, engine, web, opts);
     CHECK_OK(kc_render_options_set_revision(opts, 4));
     CHECK_OK(kc_render_options_set_upgrade(opts, true));
@@ -568,17 +576,8 @@ static void run_threads(const char *what, struct shared *s) {
 static void test_threads(int rounds) {
     kc_engine *engine = new_engine();
     kc_chart *chart = load("fixtures/charts/sprig-webapp");
-    kc_render_options *opts = NULL;
+    kc_render_options *opts = webapp_options();
     char path[4096];
-    CHECK_OK(kc_render_options_new(&opts));
-    add_values_file(opts, "fixtures/charts/sprig-webapp/values-dev.yaml");
-    CHECK_OK(kc_render_options_add_set(opts, KC_SET_KIND_SET, "replicaCount=5,redis.enabled=true"));
-    CHECK_OK(kc_render_options_add_set(opts, KC_SET_KIND_SET_STRING, "image.tag=1.2.3"));
-    CHECK_OK(kc_render_options_add_set(opts, KC_SET_KIND_SET_JSON,
-                                       "resources={\"limits\":{\"cpu\":\"1\"}}"));
-    CHECK_OK(kc_render_options_add_set(opts, KC_SET_KIND_SET_LITERAL, "podLabels.tier=a,b"));
-    CHECK_OK(kc_render_options_set_release_name(opts, "web"));
-    CHECK_OK(kc_render_options_set_namespace(opts, "prod"));
     size_t want_len = 0;
     path_of(path, sizeof path, expected, "webapp.template");
     char *want = read_file(path, &want_len);
