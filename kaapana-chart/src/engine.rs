@@ -13,7 +13,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::funcs::Functions;
 use crate::limits::Limits;
 use crate::template::{lock_cache, Options, ParseCache, Shared, TemplateSet};
-use crate::value::{ElemType, Map, Value};
+use crate::value::{ElemType, Entries, Map, Value};
 
 /// Renders charts (and plain template files) the way Helm's engine does.
 ///
@@ -236,7 +236,7 @@ impl Engine {
             if base.starts_with('_') {
                 continue;
             }
-            let template = Map::named("common.Values", BTreeMap::new());
+            let template = Map::named("common.Values", Entries::new());
             template.insert("Name", Value::from(file.name.as_str()));
             template.insert("BasePath", Value::from(file.base_path.as_str()));
             file.scope.insert("Template", Value::Map(template));

@@ -47,7 +47,9 @@ pub use limits::Limits;
 pub use render::{Release, Rendered};
 pub use template::{Options, TemplateSet};
 pub use value::{from_json, to_json, to_yaml, values_from_yaml, JsonStyle};
-pub use value::{ElemType, GoKind, GoType, List, Map, Object, Signature, Value};
+pub use value::{
+    ElemType, Entries, EntriesIter, GoKind, GoType, List, Map, Object, Signature, Value,
+};
 
 /// Internals (lexer, parser, AST) for tests, benchmarks and fuzzing. Not a
 /// stable API.

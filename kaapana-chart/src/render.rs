@@ -18,7 +18,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::files::Files;
 use crate::limits::MAX_VALUE_DEPTH;
 use crate::manifest::{crd_objects, template_output, Crd, TemplateOptions};
-use crate::value::{ElemType, List, Map, Value};
+use crate::value::{ElemType, Entries, List, Map, Value};
 
 /// The release a chart is rendered for: Helm's `.Release`.
 ///
@@ -194,7 +194,7 @@ impl Engine {
         let mut items = Vec::new();
         let values_root = match &values {
             Value::Map(m) => m.renamed("common.Values"),
-            _ => Map::named("common.Values", BTreeMap::new()),
+            _ => Map::named("common.Values", Entries::new()),
         };
         collect(&chart, None, &values_root, &top, &mut items, 0)?;
         let files = self.render_renderables(&items)?;
@@ -379,7 +379,7 @@ fn collect<'c>(
         Some((_, parent_values)) => {
             match table_at(&Value::Map(parent_values.clone()), &chart.metadata.name) {
                 Some(m) => m.renamed("common.Values"),
-                None => Map::named("common.Values", BTreeMap::new()),
+                None => Map::named("common.Values", Entries::new()),
             }
         }
     };
@@ -460,7 +460,7 @@ fn chart_value(m: &Metadata, is_root: bool) -> Value {
             m.annotations
                 .iter()
                 .map(|(k, v)| (Arc::from(k.as_str()), Value::from(v.as_str())))
-                .collect(),
+                .collect::<Entries>(),
         ))
     };
     let maintainers = m

@@ -56,7 +56,7 @@ use crate::chart::strvals;
 use crate::chart::Chart;
 use crate::error::{Error, ErrorKind, Result};
 use crate::limits::MAX_VALUE_DEPTH;
-use crate::value::{ElemType, List, Map, Value};
+use crate::value::{ElemType, Entries, List, Map, Value};
 
 /// The key of the values every chart and subchart shares (Helm's
 /// `common.GlobalKey`).
@@ -348,7 +348,7 @@ pub(crate) fn coalesce_values_shared(
             || chart.values.get(k).is_some()
             || chart.dependencies.iter().any(|d| d.metadata.name == k)
     };
-    let mut top = std::collections::BTreeMap::new();
+    let mut top = Entries::new();
     for (k, v) in m.entries() {
         let v = if written(&k) { copy_value(&v, 1)? } else { v };
         top.insert(k, v);

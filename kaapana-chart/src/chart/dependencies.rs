@@ -55,7 +55,7 @@ use crate::chart::semver::is_compatible_range;
 use crate::chart::{Chart, Dependency};
 use crate::error::{Error, ErrorKind, Result};
 use crate::limits::MAX_VALUE_DEPTH;
-use crate::value::{ElemType, Map, Value};
+use crate::value::{ElemType, Entries, Map, Value};
 
 /// Processes `chart`'s dependencies against the user's values (Helm's
 /// `ProcessDependencies`): resolves aliases, drops the subcharts that tags
@@ -395,7 +395,7 @@ fn import_values(chart: &mut Chart, warnings: &mut Vec<String>) -> Result<()> {
                 Value::String(s) => (format!("exports.{s}"), ".".to_owned()),
                 _ => continue,
             };
-            let entry = Map::typed(ElemType::String, Default::default());
+            let entry = Map::typed(ElemType::String, Entries::new());
             entry.insert("child", Value::from(child.as_str()));
             entry.insert("parent", Value::from(parent.as_str()));
             out.push(Value::Map(entry));

@@ -66,7 +66,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::value::{ElemType, Map, Value};
+use crate::value::{ElemType, Entries, Map, Value};
 
 /// The largest list index an expression may use (Helm's `strvals.MaxIndex`).
 pub const MAX_INDEX: usize = 65_536;
@@ -312,11 +312,13 @@ impl MapNode {
     /// Writes the node back; returns the (origin or new) map. Nodes nest no
     /// deeper than [`MAX_SET_NESTING`], so the recursion is bounded.
     fn finish(self) -> Map {
-        let entries: BTreeMap<Arc<str>, Value> = self
-            .entries
-            .into_iter()
-            .map(|(k, n)| (k, n.finish()))
-            .collect();
+        // The node's keys come out of a B-tree: already sorted.
+        let entries = Entries::from_sorted(
+            self.entries
+                .into_iter()
+                .map(|(k, n)| (k, n.finish()))
+                .collect(),
+        );
         match self.origin {
             Some(m) => {
                 *m.write() = entries;

@@ -33,7 +33,8 @@ use super::lists::charge;
 use super::{str_arg, CallContext, FuncError, Functions};
 use crate::limits::MAX_VALUE_DEPTH;
 use crate::template::fmt as gofmt;
-use crate::value::{ElemType, GoKind, GoType, List, Map, Signature, Value};
+use crate::value::{ElemType, Entries, GoKind, GoType, List, Map, Signature, Value};
+use std::sync::Arc;
 
 const ANY: GoType = GoType::Any;
 const S: GoType = GoType::String;
@@ -42,12 +43,12 @@ const MAP: GoType = GoType::Map;
 pub(crate) fn register(f: &mut Functions) {
     f.register("dict", Signature::variadic(&[], ANY), |ctx, a| {
         charge(ctx, a.len() / 2 + 1)?;
-        let m = Map::new();
+        let mut entries = Entries::with_capacity(a.len().div_ceil(2));
         for pair in a.chunks(2) {
             let key = strval(ctx, &pair[0])?;
-            m.insert(key, pair.get(1).cloned().unwrap_or_else(|| Value::from("")));
+            entries.insert(key, pair.get(1).cloned().unwrap_or_else(|| Value::from("")));
         }
-        Ok(Value::Map(m))
+        Ok(Value::Map(Map::typed(ElemType::Interface, entries)))
     });
     f.register("get", Signature::fixed(&[MAP, S]), |_, a| {
         Ok(map_arg(a, 0)
@@ -56,7 +57,12 @@ pub(crate) fn register(f: &mut Functions) {
     });
     f.register("set", Signature::fixed(&[MAP, S, ANY]), |_, a| {
         let m = map_arg(a, 0).ok_or("assignment to entry in nil map")?;
-        m.insert(str_arg(a, 1), a.get(2).cloned().unwrap_or(Value::Nil));
+        // The signature makes the key a string; sharing it saves a copy.
+        let key: Arc<str> = match a.get(1) {
+            Some(Value::String(s)) => s.clone(),
+            _ => str_arg(a, 1).into(),
+        };
+        m.insert(key, a.get(2).cloned().unwrap_or(Value::Nil));
         Ok(Value::Map(m.clone()))
     });
     f.register("unset", Signature::fixed(&[MAP, S]), |_, a| {
@@ -150,11 +156,14 @@ fn map_arg(a: &[Value], i: usize) -> Option<&Map> {
 
 /// Sprig's `strval`: strings as they are, `[]byte` as text, anything else
 /// in its `fmt` `%v` form (a `String()` method included).
-fn strval(ctx: &mut CallContext<'_, '_, '_>, v: &Value) -> Result<String, FuncError> {
+fn strval(ctx: &mut CallContext<'_, '_, '_>, v: &Value) -> Result<Arc<str>, FuncError> {
     match v {
-        Value::String(s) => Ok(s.to_string()),
-        Value::Bytes(b) => Ok(String::from_utf8_lossy(b).into_owned()),
+        // The key shares the string: a dict's keys are mostly literals,
+        // and copying them was two allocations per entry.
+        Value::String(s) => Ok(s.clone()),
+        Value::Bytes(b) => Ok(String::from_utf8_lossy(b).into()),
         other => gofmt::try_sprint(std::slice::from_ref(other), ctx.remaining_output())
+            .map(Arc::from)
             .map_err(|e| FuncError::limit(e.message().to_owned())),
     }
 }

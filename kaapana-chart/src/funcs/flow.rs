@@ -19,7 +19,7 @@
 
 use super::{FuncError, Functions};
 use crate::limits::MAX_VALUE_DEPTH;
-use crate::value::{GoKind, GoType, List, Signature, Value};
+use crate::value::{Entries, GoKind, GoType, List, Signature, Value};
 
 const ANY: GoType = GoType::Any;
 
@@ -166,11 +166,16 @@ fn copy_at(v: &Value, depth: usize) -> Result<Value, FuncError> {
             Ok(Value::List(List::typed(l.elem(), items)))
         }
         Value::Map(m) => {
-            let copy = m.empty_like();
-            for (k, x) in m.entries() {
-                copy.insert(k, copy_at(&x, depth + 1)?);
+            // A snapshot (never hold a map's lock while recursing: the map
+            // may contain itself), whose containers are then replaced by
+            // copies; it is already sorted, and becomes the copy's entries.
+            let mut pairs = m.entries();
+            for (_, x) in &mut pairs {
+                if matches!(x, Value::Map(_) | Value::List(_)) {
+                    *x = copy_at(x, depth + 1)?;
+                }
             }
-            Ok(Value::Map(copy))
+            Ok(Value::Map(m.like(Entries::from_sorted(pairs))))
         }
         other => Ok(other.clone()),
     })

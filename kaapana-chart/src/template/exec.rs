@@ -62,8 +62,8 @@ pub(crate) const PARSE_CACHE_MAX_BYTES: usize = 16 * 1024 * 1024;
 /// [`Engine`]: crate::Engine
 #[derive(Default)]
 pub(crate) struct ParseCache {
-    files: HashMap<Arc<str>, (Arc<str>, Vec<Tree>)>,
-    tpl: HashMap<Arc<str>, Vec<Tree>>,
+    files: NameMap<(Arc<str>, Vec<Tree>)>,
+    tpl: NameMap<Vec<Tree>>,
     /// Bytes of text held as keys of both maps.
     bytes: usize,
 }
@@ -133,7 +133,7 @@ pub(crate) fn lock_cache(cache: &Mutex<ParseCache>) -> MutexGuard<'_, ParseCache
 pub struct TemplateSet {
     options: Options,
     funcs: Arc<Functions>,
-    templates: HashMap<Arc<str>, Arc<Tree>>,
+    templates: NameMap<Arc<Tree>>,
     /// Where `tpl` strings' parses are kept (the engine's cache), if any.
     cache: Option<Arc<Mutex<ParseCache>>>,
 }
@@ -192,10 +192,25 @@ impl Val {
     }
 }
 
+/// The variables of a new execution: `$`, with room for a few more (one
+/// allocation instead of a growing vector per `include`).
+fn initial_vars<'a>(dot: Val) -> Vec<(&'a str, Val)> {
+    let mut vars = Vec::with_capacity(8);
+    vars.push(("$", dot));
+    vars
+}
+
+/// A table keyed by template names (or template texts). Every `include`
+/// looks its name up two or three times, and SipHash (the standard
+/// hasher) was a few percent of an include-heavy render; aHash is faster
+/// and still seeded at random per process, so names chosen by a chart
+/// cannot be made to collide. (It is already in the build, through boon.)
+type NameMap<V> = HashMap<Arc<str>, V, ahash::RandomState>;
+
 /// The templates visible to an execution: the set, plus overlays added by
 /// `tpl` (which parses into a clone of the set).
 struct Lookup<'a> {
-    templates: &'a HashMap<Arc<str>, Arc<Tree>>,
+    templates: &'a NameMap<Arc<Tree>>,
     parent: Option<&'a Lookup<'a>>,
 }
 
@@ -215,7 +230,7 @@ pub(crate) struct Shared {
     fuel_used: u64,
     output: usize,
     depth: usize,
-    include_counts: HashMap<Arc<str>, usize>,
+    include_counts: NameMap<usize>,
     buffers: ArgBuffers,
     slow_crypto: usize,
 }
@@ -227,7 +242,7 @@ impl Shared {
             fuel_used: 0,
             output: 0,
             depth: 0,
-            include_counts: HashMap::new(),
+            include_counts: NameMap::default(),
             buffers: ArgBuffers::default(),
             slow_crypto: 0,
         }
@@ -476,7 +491,7 @@ impl CallContext<'_, '_, '_> {
                 trees
             }
         };
-        let mut overlay: HashMap<Arc<str>, Arc<Tree>> = HashMap::new();
+        let mut overlay: NameMap<Arc<Tree>> = NameMap::default();
         add_trees(&mut overlay, trees, |name| {
             self.state.lookup.get(name).is_some()
         });
@@ -555,7 +570,7 @@ fn data_val(data: Value) -> Val {
 /// Adds parsed trees to a template map with Go's `AddParseTree` rule: an
 /// empty tree does not replace an existing template of the same name.
 fn add_trees(
-    map: &mut HashMap<Arc<str>, Arc<Tree>>,
+    map: &mut NameMap<Arc<Tree>>,
     trees: Vec<Tree>,
     exists_elsewhere: impl Fn(&str) -> bool,
 ) {
@@ -580,7 +595,7 @@ impl TemplateSet {
         TemplateSet {
             options,
             funcs,
-            templates: HashMap::new(),
+            templates: NameMap::default(),
             cache: None,
         }
     }
@@ -697,7 +712,7 @@ impl TemplateSet {
             shared,
             tree,
             out: &mut out,
-            vars: vec![("$", Val::Concrete(data.clone()))],
+            vars: initial_vars(Val::Concrete(data.clone())),
             node: None,
         };
         state
@@ -807,7 +822,7 @@ impl<'a, 'o> State<'a, 'o> {
                 shared: &mut *self.shared,
                 tree,
                 out,
-                vars: vec![("$", dot.clone())],
+                vars: initial_vars(dot.clone()),
                 node: None,
             };
             nested.walk_list(&dot, &tree.root).map(|_| ())
@@ -1376,6 +1391,23 @@ impl<'a, 'o> State<'a, 'o> {
             return Ok(v);
         }
 
+        // A registered function takes plain values: evaluate the arguments
+        // straight into them (most calls are these; no second buffer).
+        if let Callee::Func(func) = callee {
+            let mut values = self.shared.buffers.values();
+            for (i, arg) in args.iter().enumerate() {
+                values.push(self.eval_arg(dot, Some(param_type(i)), arg)?.into_value());
+            }
+            if let Some(f) = fin {
+                let t = param_type(num_in - 1);
+                values.push(self.validate_type(f, Some(t))?.into_value());
+            }
+            let mut ctx = CallContext { state: self };
+            let result = func.call(&mut ctx, &values).map(Val::Iface);
+            self.shared.buffers.give_values(values);
+            return self.call_result(result, site, name);
+        }
+
         let mut argv = self.shared.buffers.vals();
         for (i, arg) in args.iter().enumerate() {
             argv.push(self.eval_arg(dot, Some(param_type(i)), arg)?);
@@ -1400,13 +1432,11 @@ impl<'a, 'o> State<'a, 'o> {
                 builtins::call(&callee_name, &argv)
             }
             Callee::Builtin(b) => builtins::apply(b, &argv),
+            // Handled above; kept for an exhaustive match.
             Callee::Func(f) => {
-                let mut values = self.shared.buffers.values();
-                values.extend(argv.drain(..).map(Val::into_value));
+                let values: Vec<Value> = argv.drain(..).map(Val::into_value).collect();
                 let mut ctx = CallContext { state: self };
-                let result = f.call(&mut ctx, &values).map(Val::Iface);
-                self.shared.buffers.give_values(values);
-                result
+                f.call(&mut ctx, &values).map(Val::Iface)
             }
             Callee::Method => {
                 let values: Vec<Value> = argv.drain(..).map(Val::into_value).collect();
@@ -1422,6 +1452,17 @@ impl<'a, 'o> State<'a, 'o> {
             }
         };
         self.shared.buffers.give_vals(argv);
+        self.call_result(result, site, name)
+    }
+
+    /// A call's result, its error located at `site` and wrapped as Go's
+    /// `evalCall` wraps it.
+    fn call_result(
+        &mut self,
+        result: Result<Val, FuncError>,
+        site: (Pos, NodeText<'a>),
+        name: &str,
+    ) -> ExecResult<Val> {
         match result {
             Ok(v) => Ok(v),
             Err(err) => {

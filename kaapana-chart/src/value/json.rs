@@ -8,13 +8,13 @@
 //! maps as errors. Reading follows `json.Unmarshal` into `interface{}`:
 //! every number a `float64`, Go's syntax-error texts, at most 10,000 levels.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::limits::{DEFAULT_MAX_OUTPUT, MAX_VALUE_DEPTH};
-use crate::value::{format_float, ElemType, List, Map, Value};
+use crate::value::{format_float, ElemType, Entries, List, Map, Value};
 
 /// How to write JSON. All styles return the text without a trailing
 /// newline, as Helm's template functions do.
@@ -497,7 +497,7 @@ fn quote_char(c: u8) -> String {
 
 enum Frame {
     Array(Vec<Value>),
-    Object(BTreeMap<Arc<str>, Value>, Option<Arc<str>>),
+    Object(Entries, Option<Arc<str>>),
 }
 
 struct JsonParser<'a> {
@@ -561,7 +561,7 @@ impl JsonParser<'_> {
                             Some(b'"') => {
                                 let k = self.string()?;
                                 self.expect_colon()?;
-                                stack.push(Frame::Object(BTreeMap::new(), Some(k)));
+                                stack.push(Frame::Object(Entries::new(), Some(k)));
                                 continue 'outer;
                             }
                             Some(c) => {

@@ -11,10 +11,12 @@
 //! `merge` change a map in place and every holder of it sees the change.
 //! Lists are immutable (no Helm function changes a slice in place).
 
+mod entries;
 pub(crate) mod json;
 pub(crate) mod strconv;
 pub(crate) mod yaml;
 
+pub use entries::{Entries, EntriesIter};
 pub use json::{from_json, to_json, JsonStyle};
 pub(crate) use strconv::format_float;
 pub(crate) use yaml::underscore_ok;
@@ -22,7 +24,6 @@ pub use yaml::{to_yaml, values_from_yaml};
 
 use std::any::Any;
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -121,12 +122,18 @@ struct MapData {
     elem: ElemType,
     /// A named map type (`common.Values`), if not a plain map.
     name: Option<&'static str>,
-    /// Shared between a map and its Go type conversions (`common.Values(m)`
-    /// is the same map under another type), hence the second `Arc`.
-    entries: Arc<Entries>,
+    body: Body,
 }
 
-struct Entries(RwLock<BTreeMap<Arc<str>, Value>>);
+/// A map owns its entries, except a Go type conversion of another map
+/// (`common.Values(m)` is the same map under another type), which refers
+/// to the map that owns them. Keeping the entries inline saves every other
+/// map a second allocation.
+enum Body {
+    Own(RwLock<Entries>),
+    /// Always refers to a map that owns its entries (see [`Map::renamed`]).
+    Alias(Arc<MapData>),
+}
 
 /// Go's reflect kinds, as Sprig's `kindOf` names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -405,25 +412,34 @@ impl List {
 impl Map {
     /// A new, empty `map[string]interface {}`.
     pub fn new() -> Map {
-        Map::typed(ElemType::Interface, BTreeMap::new())
+        Map::with_entries(ElemType::Interface, None, Entries::new())
     }
 
-    /// A map of Go element type `elem` holding `entries`.
-    pub fn typed(elem: ElemType, entries: BTreeMap<Arc<str>, Value>) -> Map {
-        Map(Arc::new(MapData {
-            elem,
-            name: None,
-            entries: Arc::new(Entries(RwLock::new(entries))),
-        }))
+    /// A map of Go element type `elem` holding `entries` (a
+    /// `BTreeMap<Arc<str>, Value>`, or [`Entries`]).
+    ///
+    /// ```
+    /// use kaapana_chart::{ElemType, Map, Value};
+    /// use std::collections::BTreeMap;
+    ///
+    /// let m = Map::typed(ElemType::String, BTreeMap::from([("a".into(), "x".into())]));
+    /// assert_eq!(Value::Map(m).go_type(), "map[string]string");
+    /// ```
+    pub fn typed(elem: ElemType, entries: impl Into<Entries>) -> Map {
+        Map::with_entries(elem, None, entries.into())
     }
 
     /// A `map[string]interface {}` under a Go type name, such as Helm's
     /// `common.Values` (what `.Values` and `.` are in a chart template).
-    pub fn named(name: &'static str, entries: BTreeMap<Arc<str>, Value>) -> Map {
+    pub fn named(name: &'static str, entries: impl Into<Entries>) -> Map {
+        Map::with_entries(ElemType::Interface, Some(name), entries.into())
+    }
+
+    fn with_entries(elem: ElemType, name: Option<&'static str>, entries: Entries) -> Map {
         Map(Arc::new(MapData {
-            elem: ElemType::Interface,
-            name: Some(name),
-            entries: Arc::new(Entries(RwLock::new(entries))),
+            elem,
+            name,
+            body: Body::Own(RwLock::new(entries)),
         }))
     }
 
@@ -438,8 +454,27 @@ impl Map {
         Map(Arc::new(MapData {
             elem: ElemType::Interface,
             name: Some(name),
-            entries: self.0.entries.clone(),
+            body: Body::Alias(self.owner().clone()),
         }))
+    }
+
+    /// The map that owns the entries: this one, or the one it converts.
+    fn owner(&self) -> &Arc<MapData> {
+        match &self.0.body {
+            Body::Own(_) => &self.0,
+            Body::Alias(owner) => owner,
+        }
+    }
+
+    fn lock(&self) -> &RwLock<Entries> {
+        let mut data: &MapData = &self.0;
+        // One step at most: an alias always refers to an owner.
+        loop {
+            match &data.body {
+                Body::Own(lock) => return lock,
+                Body::Alias(owner) => data = owner,
+            }
+        }
     }
 
     /// The Go type name, as `%T` prints it.
@@ -455,27 +490,24 @@ impl Map {
         self.0.elem
     }
 
-    /// A new, empty map of the same Go type (element type and name), for
-    /// copies that must keep the type `typeOf` shows (`deepCopy`).
-    pub(crate) fn empty_like(&self) -> Map {
-        Map(Arc::new(MapData {
-            elem: self.0.elem,
-            name: self.0.name,
-            entries: Arc::new(Entries(RwLock::new(BTreeMap::new()))),
-        }))
+    /// A new map of the same Go type (element type and name) holding
+    /// `entries`, for copies that must keep the type `typeOf` shows
+    /// (`deepCopy`).
+    pub(crate) fn like(&self, entries: Entries) -> Map {
+        Map::with_entries(self.0.elem, self.0.name, entries)
     }
 
     /// Read access to the entries. Do not call back into templates while
     /// holding it: a template may change the map.
-    pub fn read(&self) -> RwLockReadGuard<'_, BTreeMap<Arc<str>, Value>> {
+    pub fn read(&self) -> RwLockReadGuard<'_, Entries> {
         // A poisoned lock only means a panic happened elsewhere while writing;
         // the map itself is still a valid map.
-        self.0.entries.0.read().unwrap_or_else(|e| e.into_inner())
+        self.lock().read().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Write access to the entries.
-    pub fn write(&self) -> RwLockWriteGuard<'_, BTreeMap<Arc<str>, Value>> {
-        self.0.entries.0.write().unwrap_or_else(|e| e.into_inner())
+    pub fn write(&self) -> RwLockWriteGuard<'_, Entries> {
+        self.lock().write().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The value under `key`.
@@ -523,12 +555,12 @@ impl Map {
 
     /// Whether both are the same map in memory.
     pub fn ptr_eq(&self, other: &Map) -> bool {
-        Arc::ptr_eq(&self.0.entries, &other.0.entries)
+        Arc::ptr_eq(self.owner(), other.owner())
     }
 
     /// The map's address, for cycle detection (`deepEqual`).
     pub(crate) fn identity(&self) -> usize {
-        Arc::as_ptr(&self.0.entries) as usize
+        Arc::as_ptr(self.owner()) as usize
     }
 }
 
@@ -570,11 +602,13 @@ impl Drop for ListData {
     }
 }
 
-impl Drop for Entries {
+impl Drop for MapData {
     fn drop(&mut self) {
-        let entries = self.0.get_mut().unwrap_or_else(|e| e.into_inner());
-        if entries.values().any(is_container) {
-            drop_children(std::mem::take(entries), |m| m.into_values().collect());
+        if let Body::Own(lock) = &mut self.body {
+            let entries = lock.get_mut().unwrap_or_else(|e| e.into_inner());
+            if entries.values().any(is_container) {
+                drop_children(std::mem::take(entries), Entries::into_values);
+            }
         }
     }
 }
@@ -592,11 +626,14 @@ fn drop_iteratively(mut stack: Vec<Value>) {
                 }
             }
             Value::Map(Map(arc)) => {
-                if let Some(mut entries) =
-                    Arc::into_inner(arc).and_then(|d| Arc::into_inner(d.entries))
-                {
-                    let entries = entries.0.get_mut().unwrap_or_else(|e| e.into_inner());
-                    stack.extend(std::mem::take(entries).into_values());
+                if let Some(mut data) = Arc::into_inner(arc) {
+                    match &mut data.body {
+                        Body::Own(lock) => {
+                            let entries = lock.get_mut().unwrap_or_else(|e| e.into_inner());
+                            stack.extend(std::mem::take(entries).into_values());
+                        }
+                        Body::Alias(owner) => stack.push(Value::Map(Map(owner.clone()))),
+                    }
                 }
             }
             _ => {}
@@ -727,11 +764,7 @@ impl Value {
                     .iter()
                     .map(|(k, v)| (k.clone(), v.deep_copy()))
                     .collect();
-                Value::Map(Map(Arc::new(MapData {
-                    elem: m.elem(),
-                    name: m.0.name,
-                    entries: Arc::new(Entries(RwLock::new(entries))),
-                })))
+                Value::Map(m.like(Entries::from_sorted(entries)))
             }
             other => other.clone(),
         }
@@ -851,7 +884,9 @@ impl<K: Into<Arc<str>>> FromIterator<(K, Value)> for Value {
     fn from_iter<I: IntoIterator<Item = (K, Value)>>(iter: I) -> Value {
         Value::Map(Map::typed(
             ElemType::Interface,
-            iter.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+            iter.into_iter()
+                .map(|(k, v)| (k.into(), v))
+                .collect::<Entries>(),
         ))
     }
 }
@@ -875,6 +910,24 @@ mod tests {
         let copy = a.deep_copy();
         m.insert("k", Value::Int(2));
         assert_eq!(copy.get("k"), Some(Value::Int(1)));
+    }
+
+    #[test]
+    fn a_renamed_map_shares_its_entries() {
+        let m = Map::new();
+        let r = m.renamed("common.Values");
+        let rr = r.renamed("other.Name");
+        assert!(m.ptr_eq(&r) && r.ptr_eq(&rr));
+        assert_eq!(m.identity(), rr.identity());
+        assert_eq!(Value::Map(rr.clone()).go_type(), "other.Name");
+        rr.insert("k", Value::Int(1));
+        // The owner may go first: the conversions keep the entries alive.
+        drop(m);
+        assert_eq!(r.get("k"), Some(Value::Int(1)));
+        // A deep copy is a new map of the same type.
+        let copy = Value::Map(r.clone()).deep_copy();
+        assert_eq!(copy.go_type(), "common.Values");
+        assert!(!copy.as_map().unwrap().ptr_eq(&r));
     }
 
     #[test]

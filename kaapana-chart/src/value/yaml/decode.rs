@@ -12,7 +12,7 @@
 //! error anywhere wins over a key-conversion error, which wins over an
 //! `encoding/json` error.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
@@ -22,7 +22,7 @@ use super::resolve::{decode_base64, go_lossy_utf8, resolve, Scalar, MERGE_TAG};
 use super::scanner::SyntaxError;
 use crate::error::{Error, ErrorKind};
 use crate::limits::{MAX_YAML_DEPTH, MAX_YAML_NODES};
-use crate::value::{format_float, ElemType, Map, Value};
+use crate::value::{format_float, ElemType, Entries, Map, Value};
 
 /// An error of the YAML → value pipeline, before the caller adds its own
 /// context.
@@ -525,7 +525,7 @@ impl<'d> Decoder<'d> {
             }
             Kind::Mapping => {
                 self.enter()?;
-                let mut map = BTreeMap::new();
+                let mut map = Entries::new();
                 self.mapping_into(&n, &mut map)?;
                 self.leave();
                 Ok(Value::Map(Map::typed(ElemType::Interface, map)))
@@ -564,7 +564,7 @@ impl<'d> Decoder<'d> {
     }
 
     /// `d.mapping` into an existing map (also used for merges).
-    fn mapping_into(&mut self, n: &Node, map: &mut BTreeMap<Arc<str>, Value>) -> DResult<()> {
+    fn mapping_into(&mut self, n: &Node, map: &mut Entries) -> DResult<()> {
         let kids = self.doc.kids(n);
         for pair in kids.chunks(2) {
             let (k, v) = match *pair {
@@ -599,7 +599,7 @@ impl<'d> Decoder<'d> {
     }
 
     /// `d.merge`: `<<: *a`, `<<: {…}`, `<<: [*a, *b]` (earlier maps win).
-    fn merge(&mut self, id: u32, map: &mut BTreeMap<Arc<str>, Value>) -> DResult<()> {
+    fn merge(&mut self, id: u32, map: &mut Entries) -> DResult<()> {
         let want_map =
             || DecodeError::Yaml("map merge requires map or sequence of maps as the value".into());
         let n = self.doc.node(id);
@@ -632,11 +632,11 @@ impl<'d> Decoder<'d> {
     }
 
     /// `d.unmarshal(n, out)` where `out` is the map being filled.
-    fn merge_one(&mut self, id: u32, map: &mut BTreeMap<Arc<str>, Value>) -> DResult<()> {
+    fn merge_one(&mut self, id: u32, map: &mut Entries) -> DResult<()> {
         stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.merge_one_inner(id, map))
     }
 
-    fn merge_one_inner(&mut self, id: u32, map: &mut BTreeMap<Arc<str>, Value>) -> DResult<()> {
+    fn merge_one_inner(&mut self, id: u32, map: &mut Entries) -> DResult<()> {
         self.count()?;
         let n = self.doc.node(id);
         match n.kind {

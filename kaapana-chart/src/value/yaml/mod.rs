@@ -36,11 +36,9 @@ mod scanner;
 mod tests;
 
 use crate::value::json::json_kind;
-use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::value::{ElemType, List, Map, Value};
+use crate::value::{ElemType, Entries, List, Map, Value};
 
 /// The Go type `encoding/json` decodes into, for its error messages.
 #[derive(Clone, Copy)]
@@ -126,7 +124,7 @@ fn unmarshal(src: &str, target: Target) -> Result<Option<Value>> {
 /// ```
 pub fn values_from_yaml(src: &str) -> Result<Value> {
     let src = src.strip_prefix('\u{feff}').unwrap_or(src);
-    let mut values: BTreeMap<Arc<str>, Value> = BTreeMap::new();
+    let mut values = Entries::new();
     let mut docs = DocumentReader::new(src);
     while let Some(doc) = docs.next_document()? {
         let parsed = unmarshal(&doc, Target::Map).map_err(|e| {
@@ -276,11 +274,11 @@ impl<'a> DocumentReader<'a> {
 
 /// Helm's `MergeMaps`: `b` over `a`, maps merged recursively (into new maps),
 /// everything else replaced.
-fn merge_maps(a: &mut BTreeMap<Arc<str>, Value>, b: &Map) {
+fn merge_maps(a: &mut Entries, b: &Map) {
     for (k, v) in b.read().iter() {
         if let Value::Map(bm) = v {
             if let Some(Value::Map(am)) = a.get(k) {
-                let mut merged: BTreeMap<Arc<str>, Value> = am.read().clone();
+                let mut merged = am.read().clone();
                 merge_maps(&mut merged, bm);
                 a.insert(
                     k.clone(),

@@ -14,11 +14,10 @@
 //! indentation, errors — returns `None` and goes through the full path. A
 //! test compares both on many generated documents.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::resolve::{resolve, resolves_to_non_string, Scalar};
-use crate::value::{ElemType, Map, Value};
+use crate::value::{ElemType, Entries, Map, Value};
 
 /// Longest key read here (libyaml's simple keys end at 1024 characters).
 const MAX_KEY: usize = 128;
@@ -67,7 +66,7 @@ fn mapping(lines: &[Line<'_>], pos: &mut usize, ind: usize, depth: usize) -> Opt
     if depth > MAX_DEPTH {
         return None;
     }
-    let mut map = BTreeMap::new();
+    let mut map = Entries::new();
     while let Some(line) = lines.get(*pos) {
         if line.indent < ind {
             break;
