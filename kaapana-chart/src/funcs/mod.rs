@@ -47,6 +47,7 @@ pub mod urls;
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use crate::template::errors::ExecError;
@@ -100,9 +101,39 @@ impl fmt::Debug for Function {
 /// set.add("t", r#"{{ shout "hi" }}"#).unwrap();
 /// assert_eq!(set.execute("t", &Value::Nil).unwrap(), "hi!");
 /// ```
-#[derive(Clone, Default)]
 pub struct Functions {
     map: HashMap<Arc<str>, Function, BuildHasherDefault<NameHasher>>,
+    /// Names this registry's contents: a new one on creation, on every
+    /// clone and on every change. Parsed templates remember which function
+    /// a name resolved to under which registry (see
+    /// [`Functions::generation`]).
+    generation: u64,
+}
+
+/// The source of [`Functions::generation`]s.
+static GENERATIONS: AtomicU64 = AtomicU64::new(1);
+
+fn next_generation() -> u64 {
+    GENERATIONS.fetch_add(1, Ordering::Relaxed)
+}
+
+impl Default for Functions {
+    fn default() -> Functions {
+        Functions {
+            map: HashMap::default(),
+            generation: next_generation(),
+        }
+    }
+}
+
+impl Clone for Functions {
+    fn clone(&self) -> Functions {
+        // The clone may be changed independently: it is another registry.
+        Functions {
+            map: self.map.clone(),
+            generation: next_generation(),
+        }
+    }
 }
 
 /// The hasher of the registry: every executed function call looks its name
@@ -239,6 +270,7 @@ impl Functions {
             + Sync
             + 'static,
     {
+        self.generation = next_generation();
         self.map.insert(
             Arc::from(name),
             Function {
@@ -251,6 +283,12 @@ impl Functions {
     /// The function of that name.
     pub fn get(&self, name: &str) -> Option<&Function> {
         self.map.get(name)
+    }
+
+    /// A number no other registry state has had in this process: the same
+    /// number means the same functions under the same names.
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// Whether a function of that name is registered.

@@ -11,7 +11,10 @@
 // without that feature the executor reads only some of them.
 #![cfg_attr(not(feature = "unstable_internals"), allow(dead_code))]
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+use crate::funcs::Function;
+use crate::template::builtins::Builtin;
 
 /// A byte offset into a template's source text.
 pub type Pos = u32;
@@ -206,6 +209,22 @@ pub struct IdentifierNode {
     pub pos: Pos,
     /// The name.
     pub ident: Arc<str>,
+    /// What the name resolved to when first called, and under which
+    /// function registry ([`Functions::generation`]): a call then skips
+    /// hashing the name. Set once; a tree executed under another registry
+    /// resolves by name each time.
+    ///
+    /// [`Functions::generation`]: crate::funcs::Functions
+    pub(crate) resolved: OnceLock<(u64, Resolved)>,
+}
+
+/// A function name, resolved.
+#[derive(Debug, Clone)]
+pub(crate) enum Resolved {
+    /// A registered function.
+    Func(Function),
+    /// One of Go's builtins.
+    Builtin(Builtin),
 }
 
 /// `true` or `false`.

@@ -19,7 +19,7 @@ use crate::template::builtins::{self, Builtin};
 use crate::template::errors::{elide_middle, quote, ExecError, ExecMsg, Frame};
 use crate::template::fmt as gofmt;
 use crate::template::parser::{parse_file, ParseConfig};
-use crate::value::{ElemType, GoKind, GoType, Value};
+use crate::value::{ElemType, GoKind, GoType, Signature, Value};
 
 /// Stack space to keep free before recursing, and the size of each new
 /// segment when `stacker` has to grow the stack. Deep (but allowed) template
@@ -198,6 +198,35 @@ fn initial_vars<'a>(dot: Val) -> Vec<(&'a str, Val)> {
     let mut vars = Vec::with_capacity(8);
     vars.push(("$", dot));
     vars
+}
+
+/// The function a name calls under `funcs`: remembered in the node on the
+/// first call (a call then skips hashing the name), looked up by name when
+/// the node remembers another registry's.
+fn resolve<'a>(funcs: &'a Functions, id: &'a IdentifierNode) -> Option<(Callee<'a>, Signature)> {
+    let generation = funcs.generation();
+    let callee = match id.resolved.get() {
+        Some((g, Resolved::Func(f))) if *g == generation => Callee::Func(f),
+        Some((g, Resolved::Builtin(b))) if *g == generation => Callee::Builtin(*b),
+        remembered => {
+            let (callee, resolved) = if let Some(f) = funcs.get(&id.ident) {
+                (Callee::Func(f), Resolved::Func(f.clone()))
+            } else {
+                let b = builtins::lookup(&id.ident)?;
+                (Callee::Builtin(b), Resolved::Builtin(b))
+            };
+            if remembered.is_none() {
+                let _ = id.resolved.set((generation, resolved));
+            }
+            callee
+        }
+    };
+    let sig = match &callee {
+        Callee::Func(f) => f.signature(),
+        Callee::Builtin(b) => b.signature(),
+        Callee::Method => return None,
+    };
+    Some((callee, sig))
 }
 
 /// A table keyed by template names (or template texts). Every `include`
@@ -1321,11 +1350,7 @@ impl<'a, 'o> State<'a, 'o> {
         self.at(id.pos, NodeText::Arg(node));
         let name = &*id.ident;
         let funcs = self.set.funcs;
-        let (callee, sig) = if let Some(f) = funcs.get(name) {
-            (Callee::Func(f), f.signature())
-        } else if let Some(b) = builtins::lookup(name) {
-            (Callee::Builtin(b), b.signature())
-        } else {
+        let Some((callee, sig)) = resolve(funcs, id) else {
             return Err(self.errorf(format!("{} is not a defined function", quote(name))));
         };
         // Go reports a failed call at the whole command when the function
@@ -1728,6 +1753,30 @@ mod tests {
         let mut set = TemplateSet::new(Options::default());
         set.add("t", src).map_err(|e| e.to_string())?;
         set.execute("t", &data).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn a_tree_shared_by_two_registries_calls_each_ones_function() {
+        // The node remembers the first registry's function; the second
+        // registry, which names another function the same, must get its own.
+        let sig = Signature::fixed(&[]);
+        let mut a = Functions::empty();
+        a.register("who", sig, |_, _| Ok(Value::from("a")));
+        let mut b = a.clone();
+        b.register("who", sig, |_, _| Ok(Value::from("b")));
+        let mut first = TemplateSet::with_functions(Options::default(), Arc::new(a));
+        first.add("t", "{{ who }} {{ len \"xy\" }}").unwrap();
+        let mut second = TemplateSet::with_functions(Options::default(), Arc::new(b));
+        second.templates = first.templates.clone();
+        for _ in 0..2 {
+            assert_eq!(first.execute("t", &Value::Nil).unwrap(), "a 2");
+            assert_eq!(second.execute("t", &Value::Nil).unwrap(), "b 2");
+        }
+        // A registry changed after cloning is another registry too.
+        let mut c = Functions::empty();
+        c.register("who", sig, |_, _| Ok(Value::from("c")));
+        let c2 = c.clone();
+        assert_ne!(c.generation(), c2.generation());
     }
 
     #[test]

@@ -987,6 +987,7 @@ impl<'s> Parser<'s, '_> {
                 Arg::Identifier(IdentifierNode {
                     pos: t.pos,
                     ident: self.name(v),
+                    resolved: Default::default(),
                 })
             }
             ItemType::Dot => Arg::Dot(t.pos),
