@@ -65,6 +65,20 @@ fn int_arg(args: &[Value], i: usize) -> i64 {
     }
 }
 
+/// `result` as a value: the string argument `i` itself when `result` is all
+/// of it. Strings are immutable, so sharing is safe, and a chart's
+/// `trunc 63 | trimSuffix "-"` mostly changes nothing: no copy then.
+fn share_or_copy(args: &[Value], i: usize, result: &str) -> Value {
+    match args.get(i) {
+        Some(v @ Value::String(s))
+            if s.len() == result.len() && std::ptr::eq(s.as_ptr(), result.as_ptr()) =>
+        {
+            v.clone()
+        }
+        _ => Value::from(result),
+    }
+}
+
 fn string_fn(f: &mut Functions, name: &str, imp: fn(&str) -> String) {
     f.register(name, Signature::fixed(&[S]), move |_, a| {
         Ok(Value::from(imp(str_arg(a, 0))))
@@ -83,9 +97,17 @@ pub(crate) fn register(f: &mut Functions) {
         )))
     });
     f.register("trunc", Signature::fixed(&[I, S]), |_, a| {
-        Ok(Value::from(trunc(int_arg(a, 0), str_arg(a, 1))))
+        let (c, s) = (int_arg(a, 0), str_arg(a, 1));
+        let len = s.len() as i64;
+        if (c < 0 && len + c > 0) || (c >= 0 && len > c) {
+            Ok(Value::from(trunc(c, s)))
+        } else {
+            Ok(share_or_copy(a, 1, s))
+        }
     });
-    string_fn(f, "trim", |s| s.trim_matches(go_is_space).to_owned());
+    f.register("trim", Signature::fixed(&[S]), |_, a| {
+        Ok(share_or_copy(a, 0, str_arg(a, 0).trim_matches(go_is_space)))
+    });
     string_fn(f, "upper", |s| s.chars().map(go_to_upper).collect());
     string_fn(f, "lower", |s| s.chars().map(go_to_lower).collect());
     string_fn(f, "title", title);
@@ -110,16 +132,24 @@ pub(crate) fn register(f: &mut Functions) {
     for name in ["trimAll", "trimall"] {
         f.register(name, Signature::fixed(&[S, S]), |_, a| {
             let cutset: Vec<char> = str_arg(a, 0).chars().collect();
-            Ok(Value::from(str_arg(a, 1).trim_matches(&cutset[..])))
+            Ok(share_or_copy(a, 1, str_arg(a, 1).trim_matches(&cutset[..])))
         });
     }
     f.register("trimSuffix", Signature::fixed(&[S, S]), |_, a| {
         let s = str_arg(a, 1);
-        Ok(Value::from(s.strip_suffix(str_arg(a, 0)).unwrap_or(s)))
+        Ok(share_or_copy(
+            a,
+            1,
+            s.strip_suffix(str_arg(a, 0)).unwrap_or(s),
+        ))
     });
     f.register("trimPrefix", Signature::fixed(&[S, S]), |_, a| {
         let s = str_arg(a, 1);
-        Ok(Value::from(s.strip_prefix(str_arg(a, 0)).unwrap_or(s)))
+        Ok(share_or_copy(
+            a,
+            1,
+            s.strip_prefix(str_arg(a, 0)).unwrap_or(s),
+        ))
     });
     string_fn(f, "nospace", nospace);
     string_fn(f, "initials", initials);
@@ -181,6 +211,9 @@ pub(crate) fn register(f: &mut Functions) {
             .saturating_mul(new.len())
             .saturating_add(src.len().saturating_sub(hits.saturating_mul(old.len())));
         ctx.charge_output(total)?;
+        if hits == 0 {
+            return Ok(share_or_copy(a, 2, src));
+        }
         Ok(Value::from(src.replace(old, new)))
     });
     f.register("plural", Signature::fixed(&[S, S, I]), |_, a| {
@@ -188,7 +221,10 @@ pub(crate) fn register(f: &mut Functions) {
         Ok(Value::from(str_arg(a, which)))
     });
     f.register("toString", Signature::fixed(&[ANY]), |_, a| {
-        Ok(Value::from(strval(a.first().unwrap_or(&Value::Nil))))
+        Ok(match a.first() {
+            Some(v @ Value::String(_)) => v.clone(),
+            v => Value::from(strval(v.unwrap_or(&Value::Nil))),
+        })
     });
     f.register("split", Signature::fixed(&[S, S]), |_, a| {
         Ok(index_map(go_split(str_arg(a, 1), str_arg(a, 0), -1)))
@@ -491,13 +527,19 @@ fn indent(
         .saturating_add(s.len())
         .saturating_add(usize::from(newline));
     ctx.charge_output(total)?;
-    let pad = " ".repeat(pad_len);
+    // Go's pad + strings.Replace(s, "\n", "\n"+pad, -1): every line
+    // padded, written in one pass.
     let mut out = String::with_capacity(total);
     if newline {
         out.push('\n');
     }
-    out.push_str(&pad);
-    out.push_str(&s.replace('\n', &format!("\n{pad}")));
+    for (i, line) in s.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.extend(std::iter::repeat_n(' ', pad_len));
+        out.push_str(line);
+    }
     Ok(Value::from(out))
 }
 

@@ -208,7 +208,14 @@ impl FromIterator<(Arc<str>, Value)> for Entries {
     /// Collects pairs in any order; of a key given twice, the last wins (as
     /// repeated inserts would have it).
     fn from_iter<I: IntoIterator<Item = (Arc<str>, Value)>>(iter: I) -> Entries {
-        let mut pairs: Vec<(Arc<str>, Value)> = iter.into_iter().collect();
+        Entries::from_pairs(iter.into_iter().collect())
+    }
+}
+
+impl Entries {
+    /// Entries from pairs in any order, the vector becoming the storage
+    /// when it can; of a key given twice, the last wins.
+    pub(crate) fn from_pairs(mut pairs: Vec<(Arc<str>, Value)>) -> Entries {
         if !pairs.windows(2).all(|w| w[0].0 < w[1].0) {
             // A stable sort keeps repeated keys in their order; keep the last.
             pairs.sort_by(|a, b| a.0.cmp(&b.0));

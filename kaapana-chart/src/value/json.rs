@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::limits::{DEFAULT_MAX_OUTPUT, MAX_VALUE_DEPTH};
+use crate::value::intern::intern;
 use crate::value::{format_float, ElemType, Entries, List, Map, Value};
 
 /// How to write JSON. All styles return the text without a trailing
@@ -456,8 +457,11 @@ pub(crate) fn base64_std(b: &[u8]) -> String {
 /// of type float64`).
 pub fn from_json(src: &str) -> Result<Value> {
     let mut p = JsonParser {
+        s: src,
         b: src.as_bytes(),
         i: 0,
+        items: Vec::new(),
+        pairs: Vec::new(),
         type_error: None,
     };
     let v = p.parse().map_err(|m| Error::new(ErrorKind::Json, m))?;
@@ -495,14 +499,25 @@ fn quote_char(c: u8) -> String {
     }
 }
 
+/// An open container: where its items (or entries) start on the parser's
+/// shared stacks. Collecting every container's members on one stack and
+/// moving them out at its end gives each container one allocation of its
+/// exact size, instead of a vector that grows.
 enum Frame {
-    Array(Vec<Value>),
-    Object(Entries, Option<Arc<str>>),
+    Array(usize),
+    Object(usize, Option<Arc<str>>),
 }
 
 struct JsonParser<'a> {
+    /// The input, for slicing out text between ASCII delimiters: a boundary
+    /// check instead of validating UTF-8 again.
+    s: &'a str,
     b: &'a [u8],
     i: usize,
+    /// Items of the open arrays, innermost last.
+    items: Vec<Value>,
+    /// Entries of the open objects, innermost last.
+    pairs: Vec<(Arc<str>, Value)>,
     type_error: Option<String>,
 }
 
@@ -549,7 +564,7 @@ impl JsonParser<'_> {
                             self.i += 1;
                             value = Value::List(List::new(Vec::new()));
                         } else {
-                            stack.push(Frame::Array(Vec::new()));
+                            stack.push(Frame::Array(self.items.len()));
                             continue 'outer;
                         }
                     } else {
@@ -561,7 +576,7 @@ impl JsonParser<'_> {
                             Some(b'"') => {
                                 let k = self.string()?;
                                 self.expect_colon()?;
-                                stack.push(Frame::Object(Entries::new(), Some(k)));
+                                stack.push(Frame::Object(self.pairs.len(), Some(k)));
                                 continue 'outer;
                             }
                             Some(c) => {
@@ -591,8 +606,8 @@ impl JsonParser<'_> {
                         }
                         return Ok(value);
                     }
-                    Some(Frame::Array(items)) => {
-                        items.push(value);
+                    Some(Frame::Array(_)) => {
+                        self.items.push(value);
                         self.skip_space();
                         match self.peek() {
                             Some(b',') => {
@@ -601,18 +616,19 @@ impl JsonParser<'_> {
                             }
                             Some(b']') => {
                                 self.i += 1;
-                                let Some(Frame::Array(items)) = stack.pop() else {
+                                let Some(Frame::Array(start)) = stack.pop() else {
                                     return Err(Self::eof());
                                 };
+                                let items = self.items.drain(start..).collect();
                                 value = Value::List(List::new(items));
                             }
                             Some(c) => return Err(Self::err(c, "after array element")),
                             None => return Err(Self::eof()),
                         }
                     }
-                    Some(Frame::Object(map, key)) => {
+                    Some(Frame::Object(_, key)) => {
                         if let Some(k) = key.take() {
-                            map.insert(k, value);
+                            self.pairs.push((k, value));
                         }
                         self.skip_space();
                         match self.peek() {
@@ -639,9 +655,11 @@ impl JsonParser<'_> {
                             }
                             Some(b'}') => {
                                 self.i += 1;
-                                let Some(Frame::Object(map, _)) = stack.pop() else {
+                                let Some(Frame::Object(start, _)) = stack.pop() else {
                                     return Err(Self::eof());
                                 };
+                                let pairs = self.pairs.drain(start..).collect();
+                                let map = Entries::from_pairs(pairs);
                                 value = Value::Map(Map::typed(ElemType::Interface, map));
                             }
                             Some(c) => return Err(Self::err(c, "after object key:value pair")),
@@ -666,7 +684,7 @@ impl JsonParser<'_> {
     }
 
     fn literal(&mut self, word: &[u8], v: Value) -> PResult<Value> {
-        let name = std::str::from_utf8(word).unwrap_or("");
+        let name = std::str::from_utf8(word).unwrap_or_default();
         self.i += 1;
         for &expect in &word[1..] {
             match self.peek() {
@@ -733,7 +751,7 @@ impl JsonParser<'_> {
                 self.i += 1;
             }
         }
-        let text = std::str::from_utf8(&self.b[start..self.i]).unwrap_or("0");
+        let text = self.s.get(start..self.i).unwrap_or("0");
         match text.parse::<f64>() {
             Ok(f) if f.is_finite() => Ok(Value::Float(f)),
             _ => {
@@ -777,9 +795,9 @@ impl JsonParser<'_> {
             .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
         {
             if rest.get(len) == Some(&b'"') {
-                if let Some(Ok(s)) = rest.get(..len).map(std::str::from_utf8) {
+                if let Some(s) = self.s.get(self.i..self.i + len) {
                     self.i += len + 1;
-                    return Ok(Arc::from(s));
+                    return Ok(intern(s));
                 }
             }
         }
@@ -799,7 +817,7 @@ impl JsonParser<'_> {
             }
             // The input is a &str, so any run of bytes between ASCII
             // delimiters is valid UTF-8.
-            out.push_str(std::str::from_utf8(&self.b[start..self.i]).unwrap_or("\u{FFFD}"));
+            out.push_str(self.s.get(start..self.i).unwrap_or("\u{FFFD}"));
             match self.peek() {
                 None => return Err(Self::eof()),
                 Some(b'"') => {

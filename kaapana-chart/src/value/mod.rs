@@ -12,6 +12,7 @@
 //! Lists are immutable (no Helm function changes a slice in place).
 
 mod entries;
+pub(crate) mod intern;
 pub(crate) mod json;
 pub(crate) mod strconv;
 pub(crate) mod yaml;

@@ -147,17 +147,19 @@ fn map(out: &mut String, v: &Value, ind: usize, depth: usize, first_inline: bool
         .iter()
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    // The full emitter's key order (go-yaml sorts keys naturally).
-    go_sort(
-        &mut entries,
-        &|a: &(Arc<str>, Value), b: &(Arc<str>, Value)| {
-            if a.0.is_ascii() && b.0.is_ascii() {
-                natural_less_ascii(a.0.as_bytes(), b.0.as_bytes())
-            } else {
-                natural_less(&a.0, &b.0)
-            }
-        },
-    );
+    // The full emitter's key order (go-yaml sorts keys naturally). Keys
+    // come in byte order, which is mostly already the natural one: then
+    // any sort leaves them as they are, so check before sorting.
+    let less = |a: &(Arc<str>, Value), b: &(Arc<str>, Value)| {
+        if a.0.is_ascii() && b.0.is_ascii() {
+            natural_less_ascii(a.0.as_bytes(), b.0.as_bytes())
+        } else {
+            natural_less(&a.0, &b.0)
+        }
+    };
+    if !entries.windows(2).all(|w| less(&w[0], &w[1])) {
+        go_sort(&mut entries, &less);
+    }
     for (i, (k, item)) in entries.iter().enumerate() {
         let key = word(k)?;
         if i > 0 || !first_inline {

@@ -14,9 +14,8 @@
 //! indentation, errors — returns `None` and goes through the full path. A
 //! test compares both on many generated documents.
 
-use std::sync::Arc;
-
 use super::resolve::{resolve, resolves_to_non_string, Scalar};
+use crate::value::intern::intern;
 use crate::value::{ElemType, Entries, Map, Value};
 
 /// Longest key read here (libyaml's simple keys end at 1024 characters).
@@ -66,7 +65,9 @@ fn mapping(lines: &[Line<'_>], pos: &mut usize, ind: usize, depth: usize) -> Opt
     if depth > MAX_DEPTH {
         return None;
     }
-    let mut map = Entries::new();
+    // Collected, then sorted once (a repeated key keeps its last value,
+    // as inserting one by one would).
+    let mut map = Vec::new();
     while let Some(line) = lines.get(*pos) {
         if line.indent < ind {
             break;
@@ -91,8 +92,9 @@ fn mapping(lines: &[Line<'_>], pos: &mut usize, ind: usize, depth: usize) -> Opt
             }
             v
         };
-        map.insert(Arc::from(key), value);
+        map.push((intern(key), value));
     }
+    let map = Entries::from_pairs(map);
     Some(Value::Map(Map::typed(ElemType::Interface, map)))
 }
 
@@ -134,7 +136,7 @@ fn scalar(s: &str) -> Option<Value> {
             {
                 return None;
             }
-            Some(Value::string(inner))
+            Some(Value::String(intern(inner)))
         }
         _ => {
             let first_ok = match b[0] {
@@ -161,7 +163,7 @@ fn scalar(s: &str) -> Option<Value> {
                 Scalar::Uint(u) => Value::Float(u as f64),
                 // ±Inf and NaN are JSON errors: the full path reports them.
                 Scalar::Float(f) if f.is_finite() => Value::Float(f),
-                Scalar::Str => Value::string(s),
+                Scalar::Str => Value::String(intern(s)),
                 _ => return None,
             })
         }
