@@ -16,6 +16,8 @@ use std::path::{Path, PathBuf};
 use kaapana_chart::chart::{loader, Chart};
 use kaapana_chart::{Engine, Release, Value};
 
+pub mod measure;
+
 /// The inputs the benchmarks run over (folder names under `inputs/`).
 pub const INPUTS: &[&str] = &["webapp", "platform-config", "sprig-heavy"];
 

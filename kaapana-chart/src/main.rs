@@ -16,6 +16,12 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+// A render allocates and frees many small maps and strings; mimalloc does
+// that about 13% faster than glibc's malloc (benches/compare-helm measures
+// both). Only the program chooses: the library leaves it to its embedder.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use kaapana_chart::capabilities::Capabilities;
 use kaapana_chart::chart::coalesce::ValueOptions;
 use kaapana_chart::chart::{loader, Chart};
