@@ -10,6 +10,7 @@
 //! can insert keys in any order, and must not make an insert cost as much
 //! as the map is long).
 
+use std::cmp::Ordering;
 use std::collections::{btree_map, BTreeMap};
 use std::fmt;
 use std::iter::FusedIterator;
@@ -23,6 +24,23 @@ pub(crate) const SMALL_MAP_MAX: usize = 64;
 
 /// Up to this many entries, [`Entries::get`] scans instead of bisecting.
 const SCAN_MAX: usize = 8;
+
+/// `a == b`, rejecting on the length and the first byte before comparing
+/// the rest: keys of one map mostly differ there, and a string comparison
+/// is a library call.
+#[inline]
+fn same_key(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
+}
+
+/// `a.cmp(b)` (byte order), deciding on the first byte when it differs.
+#[inline]
+fn key_cmp(a: &str, b: &str) -> Ordering {
+    match (a.as_bytes().first(), b.as_bytes().first()) {
+        (Some(x), Some(y)) if x != y => x.cmp(y),
+        _ => a.cmp(b),
+    }
+}
 
 /// The entries of a map, iterated in sorted key order (Go's order for
 /// printing a map, and Helm's for everything it emits).
@@ -99,10 +117,10 @@ impl Entries {
             // In a few entries, a scan that mostly compares lengths beats
             // a binary search's string comparisons.
             Repr::Small(v) if v.len() <= SCAN_MAX => {
-                v.iter().find(|(k, _)| **k == *key).map(|(_, v)| v)
+                v.iter().find(|(k, _)| same_key(k, key)).map(|(_, v)| v)
             }
             Repr::Small(v) => v
-                .binary_search_by(|(k, _)| (**k).cmp(key))
+                .binary_search_by(|(k, _)| key_cmp(k, key))
                 .ok()
                 .and_then(|i| v.get(i))
                 .map(|(_, v)| v),
@@ -118,7 +136,7 @@ impl Entries {
     /// Sets `key` to `value`; returns the value it replaces.
     pub fn insert(&mut self, key: Arc<str>, value: Value) -> Option<Value> {
         match &mut self.0 {
-            Repr::Small(v) => match v.binary_search_by(|(k, _)| (**k).cmp(&*key)) {
+            Repr::Small(v) => match v.binary_search_by(|(k, _)| key_cmp(k, &key)) {
                 Ok(i) => v
                     .get_mut(i)
                     .map(|slot| std::mem::replace(&mut slot.1, value)),
@@ -140,7 +158,7 @@ impl Entries {
     /// Removes `key`; returns its value.
     pub fn remove(&mut self, key: &str) -> Option<Value> {
         match &mut self.0 {
-            Repr::Small(v) => match v.binary_search_by(|(k, _)| (**k).cmp(key)) {
+            Repr::Small(v) => match v.binary_search_by(|(k, _)| key_cmp(k, key)) {
                 Ok(i) => Some(v.remove(i).1),
                 Err(_) => None,
             },
