@@ -5,14 +5,17 @@
 //! without building tokens, events or nodes. The mirror of `emit_fast.rs`.
 //!
 //! It answers only for input it fully understands: lines of `key: value`
-//! or `key:` (a nested mapping on the following, deeper lines, or null),
-//! with keys that are plain words reading back as strings, and values that
-//! are plain scalars of a conservative character set (resolved by the same
-//! resolver as the full path: `true`, `3`, `1.5`, `~`, …), or single- or
-//! double-quoted strings without escapes. Anything else — sequences, flow
-//! collections, comments, anchors, tags, multi-line scalars, odd
-//! indentation, errors — returns `None` and goes through the full path. A
-//! test compares both on many generated documents.
+//! or `key:` (a nested mapping on the following, deeper lines, a block
+//! sequence there or at the key's own indentation, or null), with keys that
+//! are plain words reading back as strings, and values that are plain
+//! scalars of a conservative character set (resolved by the same resolver
+//! as the full path: `true`, `3`, `1.5`, `~`, …), or single- or
+//! double-quoted strings without escapes. Sequence items (`- …`) are such
+//! scalars or such mappings (`- key: value` and more keys aligned with the
+//! first). Anything else — flow collections, nested sequences, comments,
+//! anchors, tags, multi-line scalars, odd indentation, errors — returns
+//! `None` and goes through the full path. A test compares both on many
+//! generated documents.
 
 use super::resolve::{resolve, resolves_to_non_string, Scalar};
 use crate::value::intern::intern;
@@ -54,33 +57,56 @@ pub(super) fn from_yaml(src: &str) -> Option<Value> {
     }
     let first = lines.first()?;
     let mut pos = 0;
-    let v = mapping(&lines, &mut pos, first.indent, 0)?;
+    let v = mapping(&lines, &mut pos, first.indent, 0, None)?;
     // Lines left over are less indented than the document: an error, which
     // the full path reports.
     (pos == lines.len()).then_some(v)
 }
 
-/// Reads the entries at indentation `ind` from `lines[*pos]` on.
-fn mapping(lines: &[Line<'_>], pos: &mut usize, ind: usize, depth: usize) -> Option<Value> {
+/// Reads the entries at indentation `ind` from `lines[*pos]` on; `first`
+/// is the text of a first entry already taken from its line (after a
+/// sequence item's `- `).
+fn mapping(
+    lines: &[Line<'_>],
+    pos: &mut usize,
+    ind: usize,
+    depth: usize,
+    mut first: Option<&str>,
+) -> Option<Value> {
     if depth > MAX_DEPTH {
         return None;
     }
     // Collected, then sorted once (a repeated key keeps its last value,
     // as inserting one by one would).
     let mut map = Vec::new();
-    while let Some(line) = lines.get(*pos) {
-        if line.indent < ind {
-            break;
-        }
-        if line.indent > ind {
-            return None;
-        }
-        let (key, rest) = key(line.text)?;
-        *pos += 1;
+    loop {
+        let text = match first.take() {
+            Some(text) => text,
+            None => {
+                let Some(line) = lines.get(*pos) else { break };
+                if line.indent < ind || (line.indent == ind && is_item(line.text)) {
+                    // Less indented, or the next item of a sequence this
+                    // mapping is an item of: the mapping ends.
+                    break;
+                }
+                if line.indent > ind {
+                    return None;
+                }
+                *pos += 1;
+                line.text
+            }
+        };
+        let (key, rest) = key(text)?;
         let rest = rest.trim_start_matches(' ');
         let value = if rest.is_empty() {
             match lines.get(*pos) {
-                Some(next) if next.indent > ind => mapping(lines, pos, next.indent, depth + 1)?,
+                // A sequence may sit at the key's own indentation.
+                Some(next) if next.indent >= ind && is_item(next.text) => {
+                    sequence(lines, pos, next.indent, depth + 1)?
+                }
+                Some(next) if next.indent > ind => {
+                    mapping(lines, pos, next.indent, depth + 1, None)?
+                }
                 _ => Value::Nil,
             }
         } else {
@@ -96,6 +122,51 @@ fn mapping(lines: &[Line<'_>], pos: &mut usize, ind: usize, depth: usize) -> Opt
     }
     let map = Entries::from_pairs(map);
     Some(Value::Map(Map::typed(ElemType::Interface, map)))
+}
+
+/// Whether a line's text is a sequence item (`- …`, or a bare `-`).
+fn is_item(text: &str) -> bool {
+    text == "-" || text.starts_with("- ")
+}
+
+/// Reads the items at indentation `ind` from `lines[*pos]` on: one-line
+/// scalars, or mappings whose first key follows the `- `.
+fn sequence(lines: &[Line<'_>], pos: &mut usize, ind: usize, depth: usize) -> Option<Value> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    let mut items = Vec::new();
+    while let Some(line) = lines.get(*pos) {
+        if line.indent < ind || (line.indent == ind && !is_item(line.text)) {
+            // Less indented, or the parent mapping's next key at the same
+            // indentation: the sequence ends.
+            break;
+        }
+        if line.indent > ind {
+            return None;
+        }
+        // A bare `-` (a null item or a block on the next lines) is left to
+        // the full path.
+        let rest = line.text.strip_prefix("- ")?;
+        let text = rest.trim_start_matches(' ');
+        let item_ind = ind + 2 + (rest.len() - text.len());
+        *pos += 1;
+        if text.is_empty() || is_item(text) {
+            // An empty item after all, or a nested sequence.
+            return None;
+        }
+        let item = if key(text).is_some() {
+            mapping(lines, pos, item_ind, depth + 1, Some(text))?
+        } else {
+            let v = scalar(text)?;
+            if lines.get(*pos).is_some_and(|next| next.indent > ind) {
+                return None;
+            }
+            v
+        };
+        items.push(item);
+    }
+    Some(Value::list(items))
 }
 
 /// Splits `key: rest` (or `key:`), if the key is a plain word that reads
@@ -278,6 +349,26 @@ mod tests {
                     doc(g, out, ind + step, depth + 1);
                 }
                 1 => out.push('\n'),
+                3 | 4 if depth < 3 => {
+                    // A block sequence, at the key's indentation or deeper,
+                    // of scalars and mappings (sometimes misaligned).
+                    out.push('\n');
+                    let sind = ind + [0, 0, 2, 1][(g.next() % 4) as usize];
+                    for _ in 0..1 + g.next() % 3 {
+                        out.push_str(&" ".repeat(sind));
+                        out.push_str(g.pick(&["- ", "- ", "- ", "-  ", "-", "- - "]));
+                        if g.next() % 2 == 0 {
+                            out.push_str(g.pick(VALUES));
+                            out.push('\n');
+                        } else {
+                            let mut item = String::new();
+                            doc(g, &mut item, sind + 2, depth + 1);
+                            // The first key goes after the dash; a few
+                            // items keep extra spaces, which misalign it.
+                            out.push_str(item.trim_start_matches(' '));
+                        }
+                    }
+                }
                 2 => {
                     // Odd shapes: continuation lines, sequences, comments,
                     // bad indentation, blank lines.
@@ -310,7 +401,7 @@ mod tests {
     #[test]
     fn same_value_as_the_full_path() {
         let mut g = Gen(0x2545_F491_4F6C_DD1D);
-        let mut answered = 0;
+        let (mut answered, mut with_items) = (0, 0);
         for _ in 0..20_000 {
             let mut src = String::new();
             if g.next() % 8 == 0 {
@@ -319,11 +410,13 @@ mod tests {
             doc(&mut g, &mut src, 0, 0);
             if let Some(fast) = from_yaml(&src) {
                 answered += 1;
+                with_items += usize::from(src.contains("- "));
                 let full = super::super::from_yaml_full(&src);
                 assert_eq!(Ok(fast), full.map_err(|e| e.to_string()), "{src:?}");
             }
         }
         assert!(answered > 2_000, "{answered}");
+        assert!(with_items > 200, "{with_items}");
     }
 
     #[test]
@@ -343,7 +436,23 @@ mod tests {
             "app.kubernetes.io/name: web\nhelm.sh/chart: web-1.2.3\npart-of: 'rel-suite'\nreplicas: 3\n",
         );
         assert_eq!(v, Some(want));
-        assert_eq!(from_yaml("a:\n- b\n"), None);
+        assert_eq!(
+            from_yaml("a:\n- b\n- c: 1\n  d: x\ne: [f]\n"),
+            None,
+            "flow sequence"
+        );
+        let list = from_yaml("a:\n- b\n- c: 1\n  d: x\ne:\n  - 'f'\n");
+        let want = Value::from_iter([
+            (
+                "a",
+                Value::list(vec![
+                    Value::from("b"),
+                    Value::from_iter([("c", Value::Float(1.0)), ("d", Value::from("x"))]),
+                ]),
+            ),
+            ("e", Value::list(vec![Value::from("f")])),
+        ]);
+        assert_eq!(list, Some(want));
         assert_eq!(from_yaml(""), None);
     }
 
