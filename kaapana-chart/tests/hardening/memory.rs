@@ -14,8 +14,9 @@ use kaapana_chart::chart::loader;
 use kaapana_chart::{Engine, Release, Value};
 
 /// Bound on peak growth per byte of input plus output. Measured (release,
-/// 2026-11-21): 3.7× to 9.2× (debug 4.5× to 9.7×), see `docs/memory.md`; a regression to a
-/// copy per template or per value level would pass this at once.
+/// 2026-11-22): 3.8× to 6.9× (debug, 2026-11-21: 4.5× to 9.7×), see
+/// `docs/memory.md`; a regression to a copy per template or per value level
+/// would pass this at once.
 pub const MEMORY_FACTOR: u64 = 16;
 
 /// Fixed allowance: the engine's tables, thread stacks, allocator arenas.
