@@ -19,7 +19,7 @@ use crate::template::builtins::{self, Builtin};
 use crate::template::errors::{elide_middle, quote, ExecError, ExecMsg, Frame};
 use crate::template::fmt as gofmt;
 use crate::template::parser::{parse_file, ParseConfig};
-use crate::value::{ElemType, GoKind, GoType, Signature, Value};
+use crate::value::{ElemType, GoKind, GoType, Map, Signature, Value};
 
 /// Stack space to keep free before recursing, and the size of each new
 /// segment when `stacker` has to grow the stack. Deep (but allowed) template
@@ -1253,6 +1253,16 @@ impl<'a, 'o> State<'a, 'o> {
         let Some((last, init)) = idents.split_last() else {
             return Ok(receiver);
         };
+        // Through plain maps (`.Values.image.tag`), by reference: no copy
+        // of each map on the way (reference-count updates are atomic, and
+        // there are thousands of such chains per render).
+        if args.len() <= 1 && fin.is_none() && idents.len() <= FAST_FIELD_CHAIN_MAX {
+            if let Val::Iface(Value::Map(m)) | Val::Concrete(Value::Map(m)) = &receiver {
+                if let Some(v) = field_chain_in_maps(m, idents, self.set.options.strict) {
+                    return Ok(v);
+                }
+            }
+        }
         for ident in init {
             receiver = self.eval_field(dot, ident, node, &[], None, receiver)?;
         }
@@ -1719,6 +1729,26 @@ fn assignable(v: &Value, t: GoType) -> bool {
     }
 }
 
+/// The longest field chain read by [`field_chain_in_maps`], which recurses
+/// once per field; longer chains take the general loop.
+const FAST_FIELD_CHAIN_MAX: usize = 16;
+
+/// What `eval_field` hop by hop gives for `idents` on map `m` when every
+/// hop but the last finds a map and nothing is an error; `None` otherwise
+/// (the caller then takes the general path, which reports the error). Each
+/// map is read under its lock while the next is looked up; a map that
+/// contains itself is only read again, never written.
+fn field_chain_in_maps(m: &Map, idents: &[Arc<str>], strict: bool) -> Option<Val> {
+    let (first, rest) = idents.split_first()?;
+    let entries = m.read();
+    match (entries.get(first), rest.is_empty()) {
+        (Some(v), true) => Some(wrap_elem(m.elem(), v.clone())),
+        (None, true) if !strict => Some(wrap_elem(m.elem(), zero_of(m.elem()))),
+        (Some(Value::Map(inner)), false) => field_chain_in_maps(inner, rest, strict),
+        _ => None,
+    }
+}
+
 /// The zero value of a map or slice element type (Go's `reflect.Zero`).
 fn zero_of(elem: ElemType) -> Value {
     match elem {
@@ -1777,6 +1807,29 @@ mod tests {
         c.register("who", sig, |_, _| Ok(Value::from("c")));
         let c2 = c.clone();
         assert_ne!(c.generation(), c2.generation());
+    }
+
+    #[test]
+    fn field_chains_through_maps_agree_with_the_general_path() {
+        // A map that contains itself: chains up to FAST_FIELD_CHAIN_MAX
+        // fields take the by-reference path, longer ones the general loop;
+        // both must read the same, and neither may lock up.
+        let m = Map::new();
+        m.insert("a", Value::Map(m.clone()));
+        m.insert("b", Value::from("x"));
+        let data = Value::Map(m.clone());
+        for n in [1, FAST_FIELD_CHAIN_MAX - 1, FAST_FIELD_CHAIN_MAX + 3] {
+            let chain = format!("{{{{ {}.b }}}}", ".a".repeat(n));
+            assert_eq!(render(&chain, data.clone()).unwrap(), "x", "{n}");
+            let missing = format!("{{{{ {}.zz }}}}", ".a".repeat(n));
+            assert_eq!(
+                render(&missing, data.clone()).unwrap(),
+                render("{{ .zz }}", data.clone()).unwrap(),
+                "{n}"
+            );
+        }
+        // Break the cycle so the test does not leak the map.
+        m.remove("a");
     }
 
     #[test]
