@@ -1085,6 +1085,28 @@ impl<'a, 'o> State<'a, 'o> {
         Err(self.errorf(format!("undefined variable: {name}")))
     }
 
+    /// `receiver.idents…` read through plain maps by reference (no copy of
+    /// each map on the way: reference-count updates are atomic, and a
+    /// render has thousands of `.Values.x.y` and `$v.x` chains); `None`
+    /// when the general path must answer (see [`field_chain_in_maps`]).
+    fn fields_in_maps(
+        &self,
+        receiver: &Val,
+        idents: &[Arc<str>],
+        args: &[Arg],
+        fin: &Option<Val>,
+    ) -> Option<Val> {
+        if args.len() > 1 || fin.is_some() || idents.len() > FAST_FIELD_CHAIN_MAX {
+            return None;
+        }
+        match receiver {
+            Val::Iface(Value::Map(m)) | Val::Concrete(Value::Map(m)) => {
+                field_chain_in_maps(m, idents, self.set.options.strict)
+            }
+            _ => None,
+        }
+    }
+
     fn print_value(&mut self, val: &Val) -> ExecResult<()> {
         match val.concrete() {
             None => self.write("<no value>"),
@@ -1147,6 +1169,9 @@ impl<'a, 'o> State<'a, 'o> {
         match first {
             Arg::Field(f) => {
                 self.at(f.pos, NodeText::Arg(first));
+                if let Some(v) = self.fields_in_maps(dot, &f.ident, &cmd.args, &fin) {
+                    return Ok(v);
+                }
                 return self.eval_field_chain(dot, dot.clone(), first, &f.ident, &cmd.args, fin);
             }
             Arg::Chain(c) => return self.eval_chain(dot, first, c, &cmd.args, fin),
@@ -1233,6 +1258,14 @@ impl<'a, 'o> State<'a, 'o> {
     ) -> ExecResult<Val> {
         self.at(var.pos, NodeText::Arg(node));
         let name = var.ident.first().map_or("$", |s| &**s);
+        if let (Some(fields), Some((_, value))) = (
+            var.ident.get(1..).filter(|f| !f.is_empty()),
+            self.vars.iter().rev().find(|(n, _)| *n == name),
+        ) {
+            if let Some(v) = self.fields_in_maps(value, fields, args, &fin) {
+                return Ok(v);
+            }
+        }
         let value = self.var_value(name)?;
         if var.ident.len() == 1 {
             self.not_a_function(args, fin.is_some())?;
@@ -1253,15 +1286,8 @@ impl<'a, 'o> State<'a, 'o> {
         let Some((last, init)) = idents.split_last() else {
             return Ok(receiver);
         };
-        // Through plain maps (`.Values.image.tag`), by reference: no copy
-        // of each map on the way (reference-count updates are atomic, and
-        // there are thousands of such chains per render).
-        if args.len() <= 1 && fin.is_none() && idents.len() <= FAST_FIELD_CHAIN_MAX {
-            if let Val::Iface(Value::Map(m)) | Val::Concrete(Value::Map(m)) = &receiver {
-                if let Some(v) = field_chain_in_maps(m, idents, self.set.options.strict) {
-                    return Ok(v);
-                }
-            }
+        if let Some(v) = self.fields_in_maps(&receiver, idents, args, &fin) {
+            return Ok(v);
         }
         for ident in init {
             receiver = self.eval_field(dot, ident, node, &[], None, receiver)?;
@@ -1566,14 +1592,17 @@ impl<'a, 'o> State<'a, 'o> {
                 };
             }
             Arg::Field(f) => {
-                let v = self.eval_field_chain(
-                    dot,
-                    dot.clone(),
-                    n,
-                    &f.ident,
-                    std::slice::from_ref(n),
-                    None,
-                )?;
+                let v = match self.fields_in_maps(dot, &f.ident, &[], &None) {
+                    Some(v) => v,
+                    None => self.eval_field_chain(
+                        dot,
+                        dot.clone(),
+                        n,
+                        &f.ident,
+                        std::slice::from_ref(n),
+                        None,
+                    )?,
+                };
                 return self.validate_type(v, typ);
             }
             Arg::Variable(v) => {
