@@ -205,28 +205,24 @@ fn initial_vars<'a>(dot: Val) -> Vec<(&'a str, Val)> {
 /// the node remembers another registry's.
 fn resolve<'a>(funcs: &'a Functions, id: &'a IdentifierNode) -> Option<(Callee<'a>, Signature)> {
     let generation = funcs.generation();
-    let callee = match id.resolved.get() {
-        Some((g, Resolved::Func(f))) if *g == generation => Callee::Func(f),
-        Some((g, Resolved::Builtin(b))) if *g == generation => Callee::Builtin(*b),
+    match id.resolved.get() {
+        Some((g, Resolved::Func(f))) if *g == generation => Some((Callee::Func(f), f.signature())),
+        Some((g, Resolved::Builtin(b))) if *g == generation => {
+            Some((Callee::Builtin(*b), b.signature()))
+        }
         remembered => {
-            let (callee, resolved) = if let Some(f) = funcs.get(&id.ident) {
-                (Callee::Func(f), Resolved::Func(f.clone()))
+            let (found, resolved) = if let Some(f) = funcs.get(&id.ident) {
+                ((Callee::Func(f), f.signature()), Resolved::Func(f.clone()))
             } else {
                 let b = builtins::lookup(&id.ident)?;
-                (Callee::Builtin(b), Resolved::Builtin(b))
+                ((Callee::Builtin(b), b.signature()), Resolved::Builtin(b))
             };
             if remembered.is_none() {
                 let _ = id.resolved.set((generation, resolved));
             }
-            callee
+            Some(found)
         }
-    };
-    let sig = match &callee {
-        Callee::Func(f) => f.signature(),
-        Callee::Builtin(b) => b.signature(),
-        Callee::Method => return None,
-    };
-    Some((callee, sig))
+    }
 }
 
 /// A table keyed by template names (or template texts). Every `include`
@@ -1066,7 +1062,7 @@ impl<'a, 'o> State<'a, 'o> {
                 return Ok(());
             }
         }
-        Err(self.errorf(format!("undefined variable: {name}")))
+        Err(self.undefined_variable(name))
     }
 
     fn set_top_var(&mut self, n: usize, value: Val) {
@@ -1076,13 +1072,18 @@ impl<'a, 'o> State<'a, 'o> {
         }
     }
 
-    fn var_value(&self, name: &str) -> ExecResult<Val> {
-        for (n, v) in self.vars.iter().rev() {
-            if *n == name {
-                return Ok(v.clone());
-            }
-        }
-        Err(self.errorf(format!("undefined variable: {name}")))
+    /// The innermost variable of that name.
+    fn var_slot(&self, name: &str) -> Option<&Val> {
+        self.vars
+            .iter()
+            .rev()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v)
+    }
+
+    /// Go's error for a variable that no scope declares.
+    fn undefined_variable(&self, name: &str) -> ExecError {
+        self.errorf(format!("undefined variable: {name}"))
     }
 
     /// `receiver.idents…` read through plain maps by reference (no copy of
@@ -1172,7 +1173,7 @@ impl<'a, 'o> State<'a, 'o> {
                 if let Some(v) = self.fields_in_maps(dot, &f.ident, &cmd.args, &fin) {
                     return Ok(v);
                 }
-                return self.eval_field_chain(dot, dot.clone(), first, &f.ident, &cmd.args, fin);
+                return self.eval_field_hops(dot, dot.clone(), first, &f.ident, &cmd.args, fin);
             }
             Arg::Chain(c) => return self.eval_chain(dot, first, c, &cmd.args, fin),
             Arg::Identifier(id) => {
@@ -1258,23 +1259,41 @@ impl<'a, 'o> State<'a, 'o> {
     ) -> ExecResult<Val> {
         self.at(var.pos, NodeText::Arg(node));
         let name = var.ident.first().map_or("$", |s| &**s);
-        if let (Some(fields), Some((_, value))) = (
-            var.ident.get(1..).filter(|f| !f.is_empty()),
-            self.vars.iter().rev().find(|(n, _)| *n == name),
-        ) {
-            if let Some(v) = self.fields_in_maps(value, fields, args, &fin) {
+        let fields = var.ident.get(1..).unwrap_or_default();
+        let Some(slot) = self.var_slot(name) else {
+            return Err(self.undefined_variable(name));
+        };
+        if !fields.is_empty() {
+            if let Some(v) = self.fields_in_maps(slot, fields, args, &fin) {
                 return Ok(v);
             }
         }
-        let value = self.var_value(name)?;
-        if var.ident.len() == 1 {
+        let value = slot.clone();
+        if fields.is_empty() {
             self.not_a_function(args, fin.is_some())?;
             return Ok(value);
         }
-        self.eval_field_chain(dot, value, node, &var.ident[1..], args, fin)
+        self.eval_field_hops(dot, value, node, fields, args, fin)
     }
 
     fn eval_field_chain(
+        &mut self,
+        dot: &Val,
+        receiver: Val,
+        node: &'a Arg,
+        idents: &'a [Arc<str>],
+        args: &'a [Arg],
+        fin: Option<Val>,
+    ) -> ExecResult<Val> {
+        if let Some(v) = self.fields_in_maps(&receiver, idents, args, &fin) {
+            return Ok(v);
+        }
+        self.eval_field_hops(dot, receiver, node, idents, args, fin)
+    }
+
+    /// [`State::eval_field_chain`] field by field, for callers that tried
+    /// [`State::fields_in_maps`] already.
+    fn eval_field_hops(
         &mut self,
         dot: &Val,
         mut receiver: Val,
@@ -1286,9 +1305,6 @@ impl<'a, 'o> State<'a, 'o> {
         let Some((last, init)) = idents.split_last() else {
             return Ok(receiver);
         };
-        if let Some(v) = self.fields_in_maps(&receiver, idents, args, &fin) {
-            return Ok(v);
-        }
         for ident in init {
             receiver = self.eval_field(dot, ident, node, &[], None, receiver)?;
         }
@@ -1452,22 +1468,37 @@ impl<'a, 'o> State<'a, 'o> {
             return Ok(v);
         }
 
-        // A registered function takes plain values: evaluate the arguments
-        // straight into them (most calls are these; no second buffer).
-        if let Callee::Func(func) = callee {
-            let mut values = self.shared.buffers.values();
-            for (i, arg) in args.iter().enumerate() {
-                values.push(self.eval_arg(dot, Some(param_type(i)), arg)?.into_value());
+        // Registered functions and methods take plain values: evaluate the
+        // arguments straight into them. Only builtins see the static types.
+        let builtin = match callee {
+            Callee::Builtin(b) => b,
+            Callee::Func(_) | Callee::Method => {
+                let mut values = self.shared.buffers.values();
+                for (i, arg) in args.iter().enumerate() {
+                    values.push(self.eval_arg(dot, Some(param_type(i)), arg)?.into_value());
+                }
+                if let Some(f) = fin {
+                    let t = param_type(num_in - 1);
+                    values.push(self.validate_type(f, Some(t))?.into_value());
+                }
+                let result = if let Callee::Func(func) = callee {
+                    let mut ctx = CallContext { state: self };
+                    func.call(&mut ctx, &values).map(Val::Iface)
+                } else {
+                    // A method returning a struct or pointer has that static
+                    // type (`can't evaluate field X in type semver.Version`).
+                    receiver
+                        .call_method(name, &values)
+                        .map(|v| match v {
+                            Value::Object(_) => Val::Concrete(v),
+                            other => Val::Iface(other),
+                        })
+                        .map_err(FuncError::new)
+                };
+                self.shared.buffers.give_values(values);
+                return self.call_result(result, site, name);
             }
-            if let Some(f) = fin {
-                let t = param_type(num_in - 1);
-                values.push(self.validate_type(f, Some(t))?.into_value());
-            }
-            let mut ctx = CallContext { state: self };
-            let result = func.call(&mut ctx, &values).map(Val::Iface);
-            self.shared.buffers.give_values(values);
-            return self.call_result(result, site, name);
-        }
+        };
 
         let mut argv = self.shared.buffers.vals();
         for (i, arg) in args.iter().enumerate() {
@@ -1478,8 +1509,8 @@ impl<'a, 'o> State<'a, 'o> {
             argv.push(self.validate_type(f, Some(t))?);
         }
 
-        let result = match callee {
-            Callee::Builtin(Builtin::Call) => {
+        let result = match builtin {
+            Builtin::Call => {
                 // Go names the callee by its node, or, when it arrives through
                 // the pipeline, by reflect.Value.String() of the value.
                 let callee_name = match args.first() {
@@ -1492,25 +1523,7 @@ impl<'a, 'o> State<'a, 'o> {
                 };
                 builtins::call(&callee_name, &argv)
             }
-            Callee::Builtin(b) => builtins::apply(b, &argv),
-            // Handled above; kept for an exhaustive match.
-            Callee::Func(f) => {
-                let values: Vec<Value> = argv.drain(..).map(Val::into_value).collect();
-                let mut ctx = CallContext { state: self };
-                f.call(&mut ctx, &values).map(Val::Iface)
-            }
-            Callee::Method => {
-                let values: Vec<Value> = argv.drain(..).map(Val::into_value).collect();
-                // A method returning a struct or pointer has that static
-                // type (`can't evaluate field X in type semver.Version`).
-                receiver
-                    .call_method(name, &values)
-                    .map(|v| match v {
-                        Value::Object(_) => Val::Concrete(v),
-                        other => Val::Iface(other),
-                    })
-                    .map_err(FuncError::new)
-            }
+            b => builtins::apply(b, &argv),
         };
         self.shared.buffers.give_vals(argv);
         self.call_result(result, site, name)
@@ -1594,7 +1607,7 @@ impl<'a, 'o> State<'a, 'o> {
             Arg::Field(f) => {
                 let v = match self.fields_in_maps(dot, &f.ident, &[], &None) {
                     Some(v) => v,
-                    None => self.eval_field_chain(
+                    None => self.eval_field_hops(
                         dot,
                         dot.clone(),
                         n,
