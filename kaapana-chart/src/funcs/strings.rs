@@ -97,13 +97,11 @@ pub(crate) fn register(f: &mut Functions) {
         )))
     });
     f.register("trunc", Signature::fixed(&[I, S]), |_, a| {
-        let (c, s) = (int_arg(a, 0), str_arg(a, 1));
-        let len = s.len() as i64;
-        if (c < 0 && len + c > 0) || (c >= 0 && len > c) {
-            Ok(Value::from(trunc(c, s)))
-        } else {
-            Ok(share_or_copy(a, 1, s))
-        }
+        let s = str_arg(a, 1);
+        Ok(match trunc(int_arg(a, 0), s) {
+            Some(cut) => Value::from(cut),
+            None => share_or_copy(a, 1, s),
+        })
     });
     f.register("trim", Signature::fixed(&[S]), |_, a| {
         Ok(share_or_copy(a, 0, str_arg(a, 0).trim_matches(go_is_space)))
@@ -361,16 +359,18 @@ fn go_split(s: &str, sep: &str, n: i64) -> Vec<String> {
     s.splitn(limit, sep).map(str::to_owned).collect()
 }
 
-fn trunc(c: i64, s: &str) -> String {
+/// Sprig's `trunc`: the last `-c` bytes for negative `c`, the first `c`
+/// otherwise; `None` when `s` is kept whole.
+fn trunc(c: i64, s: &str) -> Option<String> {
     let len = s.len() as i64;
     let b = s.as_bytes();
     if c < 0 && len + c > 0 {
-        return go_lossy(&b[(len + c) as usize..]);
+        return Some(go_lossy(&b[(len + c) as usize..]));
     }
     if c >= 0 && len > c {
-        return go_lossy(&b[..c as usize]);
+        return Some(go_lossy(&b[..c as usize]));
     }
-    s.to_owned()
+    None
 }
 
 /// Sprig's `substring`, with Go's runtime panics for bad bounds (Go's
