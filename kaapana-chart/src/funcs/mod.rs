@@ -46,12 +46,13 @@ pub mod urls;
 
 use std::collections::HashMap;
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use crate::template::errors::ExecError;
 pub use crate::template::CallContext;
+use crate::value::intern::NameHasher;
 use crate::value::{Signature, Value};
 
 /// The implementation of a template function: it receives the arguments
@@ -102,6 +103,10 @@ impl fmt::Debug for Function {
 /// assert_eq!(set.execute("t", &Value::Nil).unwrap(), "hi!");
 /// ```
 pub struct Functions {
+    /// Hashed with FNV ([`NameHasher`]) rather than SipHash, which was a few
+    /// percent of a function-heavy render: the keys are the registered
+    /// names, fixed before any template runs, so a template cannot grow the
+    /// table with colliding names (it can only look names up).
     map: HashMap<Arc<str>, Function, BuildHasherDefault<NameHasher>>,
     /// Names this registry's contents: a new one on creation, on every
     /// clone and on every change. Parsed templates remember which function
@@ -133,32 +138,6 @@ impl Clone for Functions {
             map: self.map.clone(),
             generation: next_generation(),
         }
-    }
-}
-
-/// The hasher of the registry: every executed function call looks its name
-/// up, and SipHash of the name was a few percent of a function-heavy
-/// render. An FNV-style hash is enough here: the keys are the registered
-/// names, fixed before any template runs, so a template cannot grow the
-/// table with colliding names (it can only look names up).
-struct NameHasher(u64);
-
-impl Default for NameHasher {
-    fn default() -> NameHasher {
-        // FNV-1a's offset basis.
-        NameHasher(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for NameHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
     }
 }
 

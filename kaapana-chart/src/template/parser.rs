@@ -36,6 +36,12 @@ use crate::template::ast::{
     TemplateNode, TextNode, Tree, VariableNode,
 };
 use crate::template::lexer::{self, Item, ItemType, Lexer};
+// Names (fields, variables, functions) are shared through the table
+// `fromJson` and `fromYaml` use: a template repeats a handful of names
+// (`Values`, `Release`, `$root`) very often, and sharing saves an
+// allocation each; the table is direct-mapped, so adversarial input cannot
+// make a lookup slow.
+use crate::value::intern::intern;
 
 /// What the parser needs to know from its caller.
 #[derive(Clone, Copy)]
@@ -108,7 +114,6 @@ pub fn parse_file(name: &str, source: &str, cfg: &ParseConfig<'_>) -> Result<Vec
         nesting: 0,
         trees: Vec::new(),
         index: HashMap::new(),
-        names: std::array::from_fn(|_| None),
     };
     let root = p.parse()?;
     let line = p.st.token[0].line;
@@ -252,15 +257,7 @@ struct Parser<'s, 'c> {
     /// A slot is emptied only when assembling the result.
     trees: Vec<Option<Tree>>,
     index: HashMap<Arc<str>, usize>,
-    /// Recently made names (fields, variables, functions): a template
-    /// repeats a handful of names (`Values`, `Release`, `$root`) very often,
-    /// and sharing them saves an allocation each. Direct-mapped, so a miss
-    /// costs one comparison and adversarial input cannot make it slow.
-    names: [Option<Arc<str>>; NAME_CACHE],
 }
-
-/// Slots of the name cache (a power of two).
-const NAME_CACHE: usize = 64;
 
 impl<'s> Parser<'s, '_> {
     // ----- tokens -----
@@ -334,28 +331,8 @@ impl<'s> Parser<'s, '_> {
     fn variable(&mut self, pos: u32, name: &str) -> VariableNode {
         VariableNode {
             pos,
-            ident: vec![self.name(name)],
+            ident: vec![intern(name)],
         }
-    }
-
-    /// A shared `Arc<str>` for a name (see [`Parser::names`]).
-    fn name(&mut self, s: &str) -> Arc<str> {
-        let b = s.as_bytes();
-        let (first, last) = (
-            b.first().copied().unwrap_or(0),
-            b.last().copied().unwrap_or(0),
-        );
-        let slot =
-            (b.len().wrapping_mul(31) ^ usize::from(first).wrapping_mul(7) ^ usize::from(last))
-                & (NAME_CACHE - 1);
-        if let Some(hit) = &self.names[slot] {
-            if **hit == *s {
-                return hit.clone();
-            }
-        }
-        let made: Arc<str> = Arc::from(s);
-        self.names[slot] = Some(made.clone());
-        made
     }
 
     // ----- errors -----
@@ -943,7 +920,7 @@ impl<'s> Parser<'s, '_> {
         while self.peek().typ == ItemType::Field {
             let f = self.next();
             let name = self.val(f).get(1..).unwrap_or("");
-            fields.push(self.name(name));
+            fields.push(intern(name));
         }
         Ok(Some(match node {
             Arg::Field(mut f) => {
@@ -986,7 +963,7 @@ impl<'s> Parser<'s, '_> {
                 }
                 Arg::Identifier(IdentifierNode {
                     pos: t.pos,
-                    ident: self.name(v),
+                    ident: intern(v),
                     resolved: Default::default(),
                 })
             }
@@ -1001,7 +978,7 @@ impl<'s> Parser<'s, '_> {
             }
             ItemType::Field => Arg::Field(FieldNode {
                 pos: t.pos,
-                ident: vec![self.name(v.get(1..).unwrap_or(""))],
+                ident: vec![intern(v.get(1..).unwrap_or(""))],
             }),
             ItemType::Bool => Arg::Bool(BoolNode {
                 pos: t.pos,

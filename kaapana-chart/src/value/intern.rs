@@ -6,13 +6,15 @@
 //! times per render: allocating and freeing those strings was the largest
 //! allocation site left. A small per-thread table of recent short strings
 //! hands out shared copies instead. Strings are immutable, so sharing one is
-//! invisible to templates.
+//! invisible to templates. The template parser shares field, variable and
+//! function names through it too.
 //!
 //! The table is direct-mapped (one slot per hash bucket, replaced on a
 //! miss), so its size is fixed: [`INTERN_SLOTS`] strings of at most
 //! [`INTERN_MAX_LEN`] bytes per thread.
 
 use std::cell::RefCell;
+use std::hash::Hasher;
 use std::sync::Arc;
 
 /// The longest string the table keeps. Keys and short values are shorter;
@@ -57,14 +59,40 @@ pub(crate) fn intern(s: &str) -> Arc<str> {
         .unwrap_or_else(|_| Arc::from(s))
 }
 
-/// FNV-1a: short inputs, and the table's contents do not depend on it for
-/// correctness (a collision only costs a miss).
+/// [`NameHasher`] with its high bits folded down for the slot: short
+/// inputs, and the table's contents do not depend on it for correctness
+/// (a collision only costs a miss).
 fn hash(b: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &c in b {
-        h = (h ^ u64::from(c)).wrapping_mul(0x0100_0000_01b3);
-    }
+    let mut h = NameHasher::default();
+    h.write(b);
+    let h = h.finish();
     h ^ (h >> 29)
+}
+
+/// FNV-1a, for short names: the function registry's hasher and the slot of
+/// this table. Unkeyed: only for tables whose keys a chart cannot choose to
+/// collide (the registry's names are fixed before any template runs) or
+/// whose collisions cost only a miss (this table).
+#[derive(Debug)]
+pub(crate) struct NameHasher(u64);
+
+impl Default for NameHasher {
+    fn default() -> NameHasher {
+        // FNV-1a's offset basis.
+        NameHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for NameHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 #[cfg(test)]
