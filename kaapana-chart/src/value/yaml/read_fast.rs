@@ -110,18 +110,24 @@ fn mapping(
                 _ => Value::Nil,
             }
         } else {
-            let v = scalar(rest)?;
-            // A deeper line after a scalar continues it (multi-line plain
-            // scalar) or is an error: the full path's business.
-            if lines.get(*pos).is_some_and(|next| next.indent > ind) {
-                return None;
-            }
-            v
+            line_scalar(rest, lines, *pos, ind)?
         };
         map.push((intern(key), value));
     }
     let map = Entries::from_pairs(map);
     Some(Value::Map(Map::typed(ElemType::Interface, map)))
+}
+
+/// The scalar `text` that ends a line at indentation `ind`, if
+/// `lines[next]` does not continue it: a deeper line after a scalar
+/// continues it (multi-line plain scalar) or is an error, the full path's
+/// business.
+fn line_scalar(text: &str, lines: &[Line<'_>], next: usize, ind: usize) -> Option<Value> {
+    let v = scalar(text)?;
+    if lines.get(next).is_some_and(|l| l.indent > ind) {
+        return None;
+    }
+    Some(v)
 }
 
 /// Whether a line's text is a sequence item (`- …`, or a bare `-`).
@@ -158,11 +164,7 @@ fn sequence(lines: &[Line<'_>], pos: &mut usize, ind: usize, depth: usize) -> Op
         let item = if key(text).is_some() {
             mapping(lines, pos, item_ind, depth + 1, Some(text))?
         } else {
-            let v = scalar(text)?;
-            if lines.get(*pos).is_some_and(|next| next.indent > ind) {
-                return None;
-            }
-            v
+            line_scalar(text, lines, *pos, ind)?
         };
         items.push(item);
     }
